@@ -1,0 +1,52 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PanGym.WorldModel;
+
+/// <summary>
+/// The encoder h of Generative Latent Prediction (PAN §3.1): a frame becomes N continuous latent tokens. Patches are
+/// embedded by a strided convolution, mixed by a small vision transformer, and read out by N learned query tokens that
+/// cross-attend to the patches (a Perceiver-style bottleneck, so N is free of the patch grid). Deterministic.
+/// </summary>
+public sealed class Encoder : nn.Module<Tensor, Tensor>
+{
+    readonly Conv2d patchify;
+    readonly Parameter positions;
+    readonly ModuleList<TransformerBlock> blocks;
+    readonly Parameter queries;
+    readonly TransformerBlock readout;
+    readonly LayerNorm norm;
+    readonly Linear project;
+
+    /// <summary>Builds an encoder with freshly initialised weights.</summary>
+    public Encoder(EncoderConfig config) : base(nameof(Encoder))
+    {
+        Config = config ?? throw new ArgumentNullException(nameof(config));
+        patchify = nn.Conv2d(Channels, config.Width, config.PatchSize, stride: config.PatchSize);
+        positions = nn.Parameter(randn(1, config.Patches, config.Width).mul_(0.02));
+        blocks = nn.ModuleList(Enumerable.Range(0, config.Depth)
+            .Select(i => new TransformerBlock($"block{i}", config.Width, config.Heads, config.Width)).ToArray());
+        queries = nn.Parameter(randn(1, config.LatentTokens, config.Width).mul_(0.02));
+        readout = new TransformerBlock("readout", config.Width, config.Heads, config.Width);
+        norm = nn.LayerNorm(config.Width);
+        project = nn.Linear(config.Width, config.LatentWidth);
+        RegisterComponents();
+    }
+
+    const int Channels = PanGym.Gym.Image.Channels;
+
+    /// <summary>The sizes this encoder was built with.</summary>
+    public EncoderConfig Config { get; }
+
+    /// <summary>Encodes frames [B, 3, H, W] with pixels in [−1, 1] into latent states [B, N, D].</summary>
+    public override Tensor forward(Tensor frames)
+    {
+        if (frames.dim() != 4 || frames.shape[1] != Channels || frames.shape[2] != Config.ImageSize || frames.shape[3] != Config.ImageSize)
+            throw new ArgumentException($"The encoder takes frames [B, 3, {Config.ImageSize}, {Config.ImageSize}]; got [{string.Join(", ", frames.shape)}].");
+        var patches = patchify.forward(frames).flatten(2).transpose(1, 2) + positions;
+        foreach (var block in blocks) patches = block.forward(patches, null);
+        var latent = readout.forward(queries.expand(frames.shape[0], -1, -1), patches);
+        return project.forward(norm.forward(latent));
+    }
+}

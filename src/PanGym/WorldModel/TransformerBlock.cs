@@ -1,0 +1,52 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PanGym.WorldModel;
+
+/// <summary>
+/// A pre-norm transformer block: <c>x + Attn(LN(x), LN(context))</c>, then <c>x + MLP(LN(x))</c>. Without a context it
+/// is self-attention; with one, the tokens read from the context (cross-attention).
+/// </summary>
+internal sealed class TransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
+{
+    readonly LayerNorm norm1;
+    readonly LayerNorm contextNorm;
+    readonly Linear query;
+    readonly Linear keyValue;
+    readonly Linear output;
+    readonly LayerNorm norm2;
+    readonly Sequential mlp;
+    readonly int _heads;
+
+    public TransformerBlock(string name, int width, int heads, int contextWidth, int mlpRatio = 4) : base(name)
+    {
+        _heads = heads;
+        norm1 = nn.LayerNorm(width);
+        contextNorm = nn.LayerNorm(contextWidth);
+        query = nn.Linear(width, width);
+        keyValue = nn.Linear(contextWidth, 2 * width);
+        output = nn.Linear(width, width);
+        norm2 = nn.LayerNorm(width);
+        mlp = nn.Sequential(nn.Linear(width, mlpRatio * width), nn.GELU(), nn.Linear(mlpRatio * width, width));
+        RegisterComponents();
+    }
+
+    /// <summary>Updates tokens <paramref name="x"/> [B, T, W], attending to themselves or to <paramref name="context"/> [B, S, C].</summary>
+    public override Tensor forward(Tensor x, Tensor? context)
+    {
+        var h = norm1.forward(x);
+        var source = context is null ? h : contextNorm.forward(context);
+        x = x + output.forward(Attend(query.forward(h), keyValue.forward(source)));
+        return x + mlp.forward(norm2.forward(x));
+    }
+
+    Tensor Attend(Tensor q, Tensor kv)
+    {
+        long batch = q.shape[0], tokens = q.shape[1], width = q.shape[2];
+        var kvParts = kv.chunk(2, -1);
+        Tensor Heads(Tensor t) => t.reshape(batch, t.shape[1], _heads, width / _heads).transpose(1, 2);
+        var attended = nn.functional.scaled_dot_product_attention(Heads(q), Heads(kvParts[0]), Heads(kvParts[1]));
+        return attended.transpose(1, 2).reshape(batch, tokens, width);
+    }
+}
