@@ -74,6 +74,20 @@ const ignoreMerges = {
   ids: new PreTrainedTokenizer(ignoreMergesJson, readJson('tokenizer_config.json')).encode(ignoreMergesText, { add_special_tokens: false }),
 };
 
+// Random texts glued from awkward atoms (case folding, Unicode spaces and digits, astral letters, combining marks,
+// cut-off special tokens), from a fixed-seed generator, so they are the same on every run.
+let seed = 12345;
+const nextRandom = (n) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+const atoms = ['the', 'move', ' red', 'circle', 'Left', 'LEFT', "'s", "'LL", "n't", ' ', '  ', '\n', '\r\n', '\t', '\u00a0',
+  '\u3000', 'é', 'e\u0301', '中文', '🙂', '👍🏽', '𝐀', '𝟙', '1', '23', '.', ',', '!?', '<|im_start|>', '<|im_end|>',
+  '<|endoftext|>', '<|im_', 'world', 'planner', 'ü', 'ß', 'İ', 'ſ', 'K', 'Ω', '\u0085', '\u2028', '\u200b', 'ﬁ', '½', 'Ⅻ',
+  '٣', '😀😃', 'a\u0308', '≮', '<\u0338'];
+const random = Array.from({ length: 300 }, () => {
+  let text = '';
+  for (let k = nextRandom(12); k >= 0; k--) text += atoms[nextRandom(atoms.length)];
+  return { text, ids: tokenizer.encode(text, { add_special_tokens: false }) };
+});
+
 const goldens = {
   generator: `@huggingface/transformers ${env.version}`,
   eosTokenId: tokenizer.eos_token_id,
@@ -81,6 +95,7 @@ const goldens = {
   chat,
   ignoreMerges,
   cases,
+  random,
 };
 writeFileSync(output, JSON.stringify(goldens, null, 2) + '\n');
 console.log(`wrote ${cases.length} cases to ${output}`);

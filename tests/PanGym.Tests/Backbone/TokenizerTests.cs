@@ -44,6 +44,18 @@ public sealed class TokenizerTests : IDisposable
         Assert.Equal(text.Normalize(NormalizationForm.FormC), decoded); // equal to the text itself unless it was not NFC
     }
 
+    [Fact]
+    public void RandomAwkwardTextsMatchTransformersJs()
+    {
+        foreach (JsonNode golden in Goldens["random"]!.AsArray().Select(node => node!))
+        {
+            string text = (string)golden["text"]!;
+            IReadOnlyList<int> ids = TestTokenizer.Encode(text);
+            Assert.True(Ids(golden["ids"]!).SequenceEqual(ids), $"{JsonSerializer.Serialize(text)}: expected [{golden["ids"]!.ToJsonString()}], got [{string.Join(',', ids)}]");
+            Assert.Equal(text.Normalize(NormalizationForm.FormC), TestTokenizer.Decode(ids));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(GoldenCases))]
     public void PreTokenizerPiecesMatchTransformersJs(int index)
