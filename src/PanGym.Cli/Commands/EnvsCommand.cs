@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using PanGym.Gym;
+using PanGym.Gym.Spaces;
 using PanGym.Media;
 using Spectre.Console;
 
@@ -23,15 +24,18 @@ internal static class EnvsCommand
         list.SetAction(_ =>
         {
             var registry = services.GetRequiredService<EnvRegistry>();
-            var table = new Table().AddColumns("id", "description", "max steps", "frame", "candidate actions");
+            var table = new Table().AddColumns("id", "max steps", "frame", "description");
+            var actionLines = new List<string>();
             foreach (var spec in registry.Specs)
             {
                 using var env = registry.Make(spec.Id);
-                var actions = env.ActionSpace is PanGym.Gym.Spaces.TextSpace text ? string.Join("; ", text.Candidates) : env.ActionSpace.ToString()!;
-                table.AddRow(Markup.Escape(spec.Id), Markup.Escape(spec.Description), spec.MaxEpisodeSteps?.ToString() ?? "-",
-                    string.Join("×", env.ObservationSpace.Shape ?? []), Markup.Escape(actions));
+                table.AddRow(Markup.Escape(spec.Id), spec.MaxEpisodeSteps?.ToString() ?? "-",
+                    string.Join("×", env.ObservationSpace.Shape ?? []), Markup.Escape(spec.Description));
+                if (env.ActionSpace is TextSpace text)
+                    actionLines.Add($"{spec.Id} actions ({text.Candidates.Count}): {string.Join("; ", text.Candidates)}");
             }
             AnsiConsole.Write(table);
+            foreach (var line in actionLines) Console.WriteLine(line);
             return 0;
         });
         return list;

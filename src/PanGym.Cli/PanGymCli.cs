@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using PanGym.Cli.Commands;
+using PanGym.DependencyInjection;
+using PanGym.Envs;
+
+namespace PanGym.Cli;
+
+/// <summary>The <c>pangym</c> command line: its services and its command tree.</summary>
+internal static class PanGymCli
+{
+    /// <summary>Runs the command line on <paramref name="args"/> and returns the exit code (2 for an input error).</summary>
+    public static int Run(string[] args)
+    {
+        using var services = new ServiceCollection()
+            .AddPanGym(pan => pan.AddGroundTruthEnvironments())
+            .BuildServiceProvider();
+        var root = new RootCommand("pangym: a PAN-style world model as a Gym environment; train it, plan with it, measure it.");
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(EnvsCommand.Create(services));
+        root.Subcommands.Add(TorchCommand.Create());
+        return CliErrors.Invoke(root, args);
+    }
+}
