@@ -1,0 +1,28 @@
+namespace PanGym.Backbone;
+
+/// <summary>Text ↔ token ids for the dynamics backbone, which embeds text actions and chat-template markers.</summary>
+public interface ITokenizer
+{
+    /// <summary>One more than the largest id: every id is in [0, VocabSize), special (added) tokens included.</summary>
+    int VocabSize { get; }
+
+    /// <summary>
+    /// The end-of-sequence id: tokenizer_config.json's <c>eos_token</c> when it names one, otherwise
+    /// <c>&lt;|endoftext|&gt;</c> or else <c>&lt;|im_end|&gt;</c> (Qwen's convention), otherwise null.
+    /// </summary>
+    int? EosTokenId { get; }
+
+    /// <summary>
+    /// The ids of <paramref name="text"/>. Special (added) tokens written in the text, such as
+    /// <c>&lt;|im_start|&gt;</c>, become their ids, as in Hugging Face; no BOS/EOS is added.
+    /// </summary>
+    /// <exception cref="ArgumentException">The text has an unpaired surrogate (it is not valid Unicode).</exception>
+    IReadOnlyList<int> Encode(string text);
+
+    /// <summary>The text of <paramref name="ids"/>, special tokens written as their text; the inverse of <see cref="Encode"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id is not in the vocabulary.</exception>
+    string Decode(IEnumerable<int> ids);
+
+    /// <summary>The id of one token as the vocabulary spells it (e.g. "&lt;|im_end|&gt;"), or null when there is none.</summary>
+    int? TokenToId(string token);
+}
