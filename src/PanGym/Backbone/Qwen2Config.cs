@@ -200,6 +200,11 @@ public sealed record Qwen2Config
     /// <summary>Writes this configuration as a Hugging Face compatible <c>config.json</c> text.</summary>
     public string ToJson() => Qwen2ConfigJson.Write(this);
 
+    /// <summary>This configuration with another <c>torch_dtype</c> (the dtype a checkpoint is saved in).</summary>
+    public Qwen2Config WithTorchDtype(torch.ScalarType torchDtype) => new(
+        VocabSize, HiddenSize, IntermediateSize, NumHiddenLayers, NumAttentionHeads, NumKeyValueHeads, HeadDim,
+        MaxPositionEmbeddings, RopeTheta, RmsNormEps, TieWordEmbeddings, torchDtype, BosTokenId, EosTokenIds, PadTokenId);
+
     /// <summary>Two configurations are equal when every field is, the end-of-sequence ids compared element by element.</summary>
     public bool Equals(Qwen2Config? other) =>
         other is not null

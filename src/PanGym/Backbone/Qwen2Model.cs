@@ -28,7 +28,12 @@ public sealed class Qwen2Model : nn.Module
     /// <summary>Builds a randomly initialised model (weights ~ N(0, 0.02²), biases 0, norm weights 1, as transformers does).</summary>
     /// <param name="config">The architecture.</param>
     /// <param name="dtype">Dtype of the weights; float32 when null (use <c>.to(dtype)</c> later to convert).</param>
-    public Qwen2Model(Qwen2Config config, ScalarType? dtype = null) : base("Qwen2ForCausalLM")
+    public Qwen2Model(Qwen2Config config, ScalarType? dtype = null) : this(config, dtype, initialize: true)
+    {
+    }
+
+    /// <summary>Builds the modules; <paramref name="initialize"/> false skips the random initialisation (weights are about to be loaded).</summary>
+    internal Qwen2Model(Qwen2Config config, ScalarType? dtype, bool initialize) : base("Qwen2ForCausalLM")
     {
         var weightDtype = dtype ?? ScalarType.Float32;
         if (!TorchDtypeNames.IsFloatingPoint(weightDtype))
@@ -38,7 +43,7 @@ public sealed class Qwen2Model : nn.Module
         if (!config.TieWordEmbeddings)
             _lmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false, dtype: weightDtype);
         RegisterComponents();
-        InitializeWeights();
+        if (initialize) InitializeWeights();
     }
 
     /// <summary>The architecture this model was built for.</summary>
