@@ -1,0 +1,67 @@
+using PanGym.Backbone;
+
+namespace PanGym.WorldModel;
+
+/// <summary>
+/// The token layout of one turn of the multi-turn chat that the dynamics reads (PAN §3.2.1), in the backbone's own
+/// chat template:
+/// <code>
+/// &lt;|im_start|&gt;user\n [state: N latent tokens] [action text, padded] &lt;|im_end|&gt;\n&lt;|im_start|&gt;assistant\n [N query slots] &lt;|im_end|&gt;\n
+/// </code>
+/// The query slots' outputs are the prediction ŝ_{t+1}. Every turn has the same length, so turn t starts at
+/// t × <see cref="TurnLength"/> in both the teacher-forced sequence and the cached rollout.
+/// </summary>
+internal sealed class ChatTurnLayout
+{
+    public ChatTurnLayout(ITokenizer tokenizer, int latentTokens, int maxActionTokens)
+    {
+        Tokenizer = tokenizer;
+        LatentTokens = latentTokens;
+        MaxActionTokens = maxActionTokens;
+        UserPrefix = [.. tokenizer.Encode("<|im_start|>user\n")];
+        AssistantPrefix = [.. tokenizer.Encode("<|im_end|>\n<|im_start|>assistant\n")];
+        TurnSuffix = [.. tokenizer.Encode("<|im_end|>\n")];
+        PadId = tokenizer.TokenToId("<|endoftext|>") ?? tokenizer.EosTokenId
+            ?? throw new ArgumentException("The tokenizer has neither <|endoftext|> nor an end-of-sequence token to pad actions with.", nameof(tokenizer));
+        if (tokenizer.TokenToId("<|im_start|>") is null || tokenizer.TokenToId("<|im_end|>") is null)
+            throw new ArgumentException("The tokenizer lacks the chat markers <|im_start|> and <|im_end|> that lay out the dynamics' turns.", nameof(tokenizer));
+    }
+
+    public ITokenizer Tokenizer { get; }
+    public int LatentTokens { get; }
+    public int MaxActionTokens { get; }
+    public int[] UserPrefix { get; }
+    public int[] AssistantPrefix { get; }
+    public int[] TurnSuffix { get; }
+    public int PadId { get; }
+
+    /// <summary>Offset of the state tokens within a turn.</summary>
+    public int StateOffset => UserPrefix.Length;
+
+    /// <summary>Offset of the action tokens within a turn.</summary>
+    public int ActionOffset => StateOffset + LatentTokens;
+
+    /// <summary>Offset of the query slots within a turn.</summary>
+    public int SlotOffset => ActionOffset + MaxActionTokens + AssistantPrefix.Length;
+
+    /// <summary>Tokens in one turn.</summary>
+    public int TurnLength => SlotOffset + LatentTokens + TurnSuffix.Length;
+
+    /// <summary>
+    /// The text token ids of one turn (length <see cref="TurnLength"/>), with placeholders (the pad id) where the
+    /// state tokens and query slots go.
+    /// </summary>
+    public long[] TurnTokenIds(string action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var actionIds = Tokenizer.Encode(action);
+        if (actionIds.Count > MaxActionTokens)
+            throw new ArgumentException($"The action \"{action}\" has {actionIds.Count} tokens; this world model accepts at most {MaxActionTokens}.", nameof(action));
+        var ids = Enumerable.Repeat((long)PadId, TurnLength).ToArray();
+        UserPrefix.Select(i => (long)i).ToArray().CopyTo(ids, 0);
+        actionIds.Select(i => (long)i).ToArray().CopyTo(ids, ActionOffset);
+        AssistantPrefix.Select(i => (long)i).ToArray().CopyTo(ids, ActionOffset + MaxActionTokens);
+        TurnSuffix.Select(i => (long)i).ToArray().CopyTo(ids, SlotOffset + LatentTokens);
+        return ids;
+    }
+}

@@ -1,0 +1,136 @@
+using PanGym.Backbone;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PanGym.WorldModel;
+
+/// <summary>
+/// The dynamics f of Generative Latent Prediction (PAN §3.2): a Qwen2-family LLM reads the whole history of latent
+/// states and text actions laid out as a multi-turn chat (<see cref="ChatTurnLayout"/>) and writes the next latent
+/// state into N learned query slots. Latent tokens enter through a linear projection into the LM's width, and the
+/// slots' final hidden states leave through one back to latent width.
+/// </summary>
+/// <remarks>
+/// Training reads the true encoded states as history (teacher forcing) and predicts every step of a sequence in one
+/// causal forward pass: the slots of turn t see states 1…t and actions 1…t, never state t+1 or later.
+/// Inference (<see cref="PredictNext"/>) feeds states one turn at a time through a <see cref="LatentHistory"/>; both paths
+/// lay out identical tokens at identical positions, so they agree.
+/// </remarks>
+public sealed class LatentDynamics : nn.Module
+{
+    readonly Qwen2Model backbone;
+    readonly Linear stateIn;
+    readonly Linear stateOut;
+    readonly Parameter querySlots;
+    readonly ChatTurnLayout _layout;
+
+    /// <summary>Builds the dynamics around <paramref name="backbone"/>, which it takes ownership of.</summary>
+    public LatentDynamics(LatentDynamicsConfig config, Qwen2Model backbone, ITokenizer tokenizer) : base(nameof(LatentDynamics))
+    {
+        Config = config ?? throw new ArgumentNullException(nameof(config));
+        this.backbone = backbone ?? throw new ArgumentNullException(nameof(backbone));
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        if (tokenizer.VocabSize > backbone.Config.VocabSize)
+            throw new ArgumentException($"The tokenizer has {tokenizer.VocabSize} ids but the backbone's vocabulary has only {backbone.Config.VocabSize}.", nameof(tokenizer));
+        _layout = new ChatTurnLayout(tokenizer, config.LatentTokens, config.MaxActionTokens);
+        int hidden = backbone.Config.HiddenSize;
+        stateIn = nn.Linear(config.LatentWidth, hidden);
+        stateOut = nn.Linear(hidden, config.LatentWidth);
+        querySlots = nn.Parameter(randn(config.LatentTokens, hidden).mul_(0.02));
+        RegisterComponents();
+        if (config.Training == BackboneTraining.Frozen)
+            foreach (var p in backbone.parameters()) p.requires_grad = false;
+    }
+
+    /// <summary>The sizes and training mode.</summary>
+    public LatentDynamicsConfig Config { get; }
+
+    /// <summary>The LLM backbone.</summary>
+    public Qwen2Model Backbone => backbone;
+
+    /// <summary>The tokenizer of the action text.</summary>
+    public ITokenizer Tokenizer => _layout.Tokenizer;
+
+    /// <summary>Tokens per turn of the chat (state, action, template markers and query slots).</summary>
+    public int TurnLength => _layout.TurnLength;
+
+    /// <summary>The parameters that learn: everything, or all but the backbone when it is frozen.</summary>
+    public IEnumerable<Parameter> TrainableParameters() => parameters().Where(p => p.requires_grad);
+
+    /// <summary>
+    /// Teacher-forced prediction for a batch of sequences: given the encoded states s_1…s_L [B, L, N, D] and the
+    /// actions a_1…a_L (B lists of L), returns [B, L, N, D] whose entry t is ŝ_{t+1}, predicted from s_1…s_t and a_1…a_t.
+    /// </summary>
+    public Tensor PredictSequence(Tensor states, IReadOnlyList<IReadOnlyList<string>> actions)
+    {
+        var (batch, length) = CheckStates(states, actions.Count);
+        if (actions.Any(row => row.Count != length))
+            throw new ArgumentException($"Each sequence needs one action per state ({length}); got {string.Join(", ", actions.Select(r => r.Count))}.", nameof(actions));
+        using var scope = NewDisposeScope();
+        var turns = TurnEmbeddings(states, actions);
+        var hidden = backbone.ForwardEmbeddings(turns.reshape(batch, length * TurnLength, -1));
+        var slots = hidden.reshape(batch, length, TurnLength, -1).narrow(2, _layout.SlotOffset, Config.LatentTokens);
+        return stateOut.forward(slots.to_type(ScalarType.Float32)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>An empty history for <paramref name="batchSize"/> trajectories.</summary>
+    public LatentHistory NewHistory(int batchSize = 1) => new(backbone.CreateCache(batchSize, initialCapacity: 4 * TurnLength), 0);
+
+    /// <summary>
+    /// Reads one more turn (state s_t [B, N, D] and action a_t per trajectory) into <paramref name="history"/> and returns
+    /// ŝ_{t+1} [B, N, D]. Runs without gradients; the cost is O(turn length × context).
+    /// </summary>
+    public Tensor PredictNext(LatentHistory history, Tensor state, IReadOnlyList<string> actions)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(actions);
+        if (state.dim() != 3) throw new ArgumentException($"A state batch must be [B, N, D]; got [{string.Join(", ", state.shape)}].", nameof(state));
+        if (state.shape[0] != history.BatchSize)
+            throw new ArgumentException($"The history holds {history.BatchSize} trajectories but {state.shape[0]} states were given.", nameof(state));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var turn = TurnEmbeddings(state.unsqueeze(1), actions.Select(a => (IReadOnlyList<string>)[a]).ToArray()).squeeze(1);
+        // The previous turn's closing marker was not read yet: it opens this step's tokens.
+        var newTokens = turn.narrow(1, 0, _layout.SlotOffset + Config.LatentTokens);
+        if (history.Turns > 0)
+            newTokens = cat([turn.narrow(1, _layout.SlotOffset + Config.LatentTokens, _layout.TurnSuffix.Length), newTokens], 1);
+        var hidden = backbone.ForwardEmbeddings(newTokens, history.Cache);
+        history.Turns++;
+        var slots = hidden.narrow(1, hidden.shape[1] - Config.LatentTokens, Config.LatentTokens);
+        return stateOut.forward(slots.to_type(ScalarType.Float32)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Embeddings [B, L, turn length, H] of L turns: template and action tokens embedded, states projected, slots learned.</summary>
+    Tensor TurnEmbeddings(Tensor states, IReadOnlyList<IReadOnlyList<string>> actions)
+    {
+        var (batch, length) = CheckStates(states, actions.Count);
+        var ids = new long[batch * length * TurnLength];
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < length; t++)
+                _layout.TurnTokenIds(actions[b][t]).CopyTo(ids, (b * length + t) * TurnLength);
+        var device = stateIn.weight!.device;
+        var text = backbone.Embed(tensor(ids, [batch, length, TurnLength], ScalarType.Int64, device));
+        var dtype = text.dtype;
+        int n = Config.LatentTokens;
+        var projected = stateIn.forward(states).to_type(dtype);
+        var slots = querySlots.to_type(dtype).expand(batch, length, n, -1);
+        return cat([
+            text.narrow(2, 0, _layout.StateOffset),
+            projected,
+            text.narrow(2, _layout.ActionOffset, _layout.SlotOffset - _layout.ActionOffset),
+            slots,
+            text.narrow(2, _layout.SlotOffset + n, TurnLength - _layout.SlotOffset - n),
+        ], 2);
+    }
+
+    (int Batch, int Length) CheckStates(Tensor states, int actionRows)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        if (states.dim() != 4 || states.shape[2] != Config.LatentTokens || states.shape[3] != Config.LatentWidth)
+            throw new ArgumentException($"States must be [B, L, {Config.LatentTokens}, {Config.LatentWidth}]; got [{string.Join(", ", states.shape)}].", nameof(states));
+        if (states.shape[0] != actionRows)
+            throw new ArgumentException($"Got {states.shape[0]} state sequences but {actionRows} action sequences.", nameof(states));
+        return ((int)states.shape[0], (int)states.shape[1]);
+    }
+}
