@@ -18,6 +18,8 @@ internal static class PanGymCli
         var root = new RootCommand("pangym: a PAN-style world model as a Gym environment; train it, plan with it, measure it.");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(EnvsCommand.Create(services));
+        root.Subcommands.Add(LmCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TorchCommand.Create());
         return CliErrors.Invoke(root, args);
     }

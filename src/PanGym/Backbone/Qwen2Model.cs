@@ -81,7 +81,7 @@ public sealed class Qwen2Model : nn.Module
     /// cache length + 0 … T − 1. They move the rotation only: which slots see which is the mask's business.</param>
     /// <param name="attentionMask">Boolean [T, T_total] or [B, 1, T, T_total] (T_total = cache length + T;
     /// true = may attend) that replaces the default causal mask, for example a block-causal mask in which query slots
-    /// see neither their own nor later states. A row with nothing allowed attends uniformly (as transformers does).</param>
+    /// see neither their own nor later states. A query row with nothing allowed attends to nothing (zero attention output).</param>
     public Tensor ForwardEmbeddings(Tensor inputsEmbeds, KvCache? cache = null, Tensor? positions = null, Tensor? attentionMask = null)
     {
         if (inputsEmbeds.dim() != 3 || inputsEmbeds.shape[2] != Config.HiddenSize)

@@ -68,6 +68,20 @@ public sealed class AttentionMaskTests
     }
 
     [Fact]
+    public void QueryRowWithNothingAllowedStaysFinite()
+    {
+        var config = TestModels.TinyConfig();
+        using var model = TestModels.Random(config);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var embeddings = model.Embed(TestModels.RandomIds(config, 1, 4));
+        var mask = ones(4, 4, dtype: ScalarType.Bool).tril();
+        mask[0, 0] = tensor(false);
+        var hidden = model.ForwardEmbeddings(embeddings, attentionMask: mask);
+        Assert.True(hidden.isfinite().all().item<bool>());
+    }
+
+    [Fact]
     public void MalformedMasksAreRefused()
     {
         var config = TestModels.TinyConfig();

@@ -11,9 +11,10 @@ namespace PanGym.Tests.Backbone;
 /// MLP W_down(silu(W_gate x) ⊙ W_up x); final norm; logits = W_head x (W_head = embedding when tied).
 /// </summary>
 /// <remarks>
-/// <paramref name="round"/> is applied wherever transformers' Qwen2 materialises a tensor in the weight dtype: the
-/// identity gives exact math (the float32 comparison); bfloat16 rounding reproduces the dataflow of a bf16 model
-/// (norm output cast back before the weight, cos/sin cast, products and sums rounded, softmax in float32 then cast).
+/// <paramref name="round"/> is applied wherever transformers' Qwen2 (with its default sdpa attention) materialises a
+/// tensor in the weight dtype: the identity gives exact math (the float32 comparison); bfloat16 rounding reproduces
+/// the dataflow of a bf16 model (norm output cast back before the weight, cos/sin cast, products and sums rounded,
+/// attention scores and softmax in float32, probabilities cast before they mix the values).
 /// </remarks>
 internal sealed class NaiveQwen2Reference(Qwen2Config config, IReadOnlyDictionary<string, double[]> weights, Func<double, double> round)
 {
@@ -108,7 +109,7 @@ internal sealed class NaiveQwen2Reference(Qwen2Config config, IReadOnlyDictionar
                 {
                     var dot = 0.0;
                     for (var i = 0; i < d; i++) dot += q[t][h * d + i] * k[s][kvHead * d + i];
-                    scores[s] = round(round(dot) / Math.Sqrt(d));
+                    scores[s] = dot / Math.Sqrt(d);
                 }
                 var max = scores.Max();
                 var exps = scores.Select(score => Math.Exp(score - max)).ToArray();

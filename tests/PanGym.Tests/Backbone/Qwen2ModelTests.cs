@@ -136,4 +136,21 @@ public sealed class Qwen2ModelTests
         Console.WriteLine($"fp16 compute: RMS error / RMS logit = {relativeRms:E2}");
         Assert.True(relativeRms < 1e-2, $"fp16 relative RMS error {relativeRms}");
     }
+
+    [Fact]
+    public void GradientsReachEveryParameterThroughTheEmbeddingPath()
+    {
+        var config = TestModels.TinyConfig(tied: true);
+        using var model = TestModels.Random(config);
+        using var scope = NewDisposeScope();
+        var embeddings = model.Embed(TestModels.RandomIds(config, 2, 6));
+        var mask = ones(6, 6, dtype: ScalarType.Bool).tril();
+        var loss = model.Logits(model.ForwardEmbeddings(embeddings, attentionMask: mask)).pow(2).mean();
+        loss.backward();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            var gradient = parameter.grad;
+            Assert.True(gradient is not null && gradient.abs().sum().item<float>() > 0, $"{name} got no gradient");
+        }
+    }
 }

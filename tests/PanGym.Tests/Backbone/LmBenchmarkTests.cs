@@ -1,0 +1,36 @@
+using System.CommandLine;
+using PanGym.Cli.Commands;
+
+namespace PanGym.Tests.Backbone;
+
+public sealed class LmBenchmarkTests
+{
+    [Fact]
+    public void BenchLmPrintsATableAndTheRatios()
+    {
+        var root = new RootCommand("test");
+        root.Subcommands.Add(BenchCommand.Create());
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = root.Parse(["bench", "lm", "--presets", "tiny", "--contexts", "4,8", "--decode-steps", "1", "--repetitions", "1"])
+            .Invoke(new InvocationConfiguration { Output = output, Error = error });
+        Assert.True(exitCode == 0, error.ToString());
+        var text = output.ToString();
+        Assert.Contains("matmul peak", text);
+        Assert.Contains("decode cached ms/token", text);
+        Assert.Contains("prefill tokens/s", text);
+        Assert.Contains("tiny: uncached/cached at 8 =", text);
+        Assert.Contains("cached 8 vs 4 =", text);
+    }
+
+    [Fact]
+    public void UnknownPresetIsRefused()
+    {
+        var root = new RootCommand("test");
+        root.Subcommands.Add(BenchCommand.Create());
+        var error = new StringWriter();
+        var exitCode = root.Parse(["bench", "lm", "--presets", "gpt5"]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
+        Assert.Equal(1, exitCode);
+        Assert.Contains("--presets must list some of tiny, qwen2.5-0.5b", error.ToString());
+    }
+}
