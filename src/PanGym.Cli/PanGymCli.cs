@@ -19,6 +19,7 @@ internal static class PanGymCli
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(EnvsCommand.Create(services));
         root.Subcommands.Add(LmCommand.Create());
+        root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TorchCommand.Create());
         return CliErrors.Invoke(root, args);

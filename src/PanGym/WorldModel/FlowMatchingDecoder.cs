@@ -187,16 +187,29 @@ public sealed class FlowMatchingDecoder : nn.Module
 
         using var scope = NewDisposeScope();
         var device = targetFrames.device;
-        var noise = randn(targetFrames.shape, device: device, generator: generator);
+        var changes = FrameChanges(targetFrames, contextFrame);
+        var noise = randn(changes.shape, device: device, generator: generator);
         var tau = sigmoid(randn([batch, chunks], device: device, generator: generator));
-        var noisyTargets = FlowPath.Interpolate(noise, targetFrames, tau);
+        var noisyTargets = FlowPath.Interpolate(noise, changes, tau);
 
         var contextTau = 1.0 - Config.ConditionNoise * rand([batch], device: device, generator: generator);
         var contextNoise = randn(contextFrame.shape, device: device, generator: generator);
         var noisyContext = FlowPath.Interpolate(contextNoise, contextFrame, contextTau);
 
         var predicted = VelocityAfterContext(noisyContext, contextTau, noisyTargets, tau, latents);
-        return nn.functional.mse_loss(predicted, targetFrames - noise).MoveToOuterDisposeScope();
+        return nn.functional.mse_loss(predicted, changes - noise).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// What the flow generates: each frame's change from the frame before it, o_{t+k} − o_{t+k−1}, [B, C, 3, H, W] in
+    /// [−2, 2]. In a world of mostly static pixels the change is mostly exact zeros, which the flow learns to hit
+    /// exactly (v = −x_τ / (1 − τ)), so nothing that did not move is blurred or noised; the samplers add the change
+    /// back onto the last finished frame.
+    /// </summary>
+    public static Tensor FrameChanges(Tensor frames, Tensor contextFrame)
+    {
+        var previous = cat([contextFrame.unsqueeze(1), frames.narrow(1, 0, frames.shape[1] - 1)], 1);
+        return frames - previous;
     }
 
     /// <summary>[B, C, ch, H, W] → [B, C, T, ch·P·P], patches in row-major order.</summary>

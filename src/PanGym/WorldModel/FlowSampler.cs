@@ -40,7 +40,7 @@ public sealed class FlowSampler
         Tensor Velocity(Tensor chunks, Tensor tau) => _decoder.VelocityAfterContext(context, contextTau, chunks, tau, latents);
 
         var steps = Options.Steps;
-        var frame = randn([batch, 1, .. contextFrame.shape[1..]], device: contextFrame.device, generator: generator);
+        var frame = randn([batch, 1, .. contextFrame.shape[1..]], device: contextFrame.device, generator: generator).mul_(Options.Temperature);
         for (int i = 0; i < steps; i++)
         {
             using var stepScope = NewDisposeScope();
@@ -49,6 +49,6 @@ public sealed class FlowSampler
             frame.Dispose();
             frame = next;
         }
-        return frame.squeeze(1).clamp(-1, 1).MoveToOuterDisposeScope();
+        return (contextFrame + frame.squeeze(1)).clamp(-1, 1).MoveToOuterDisposeScope();
     }
 }

@@ -13,6 +13,7 @@ public sealed record FlowSamplingOptions
     /// <param name="contextNoise">1 − τ_ctx of the conditioning frame at inference, in [0, 1]; null for half the
     /// decoder's training <see cref="FlowMatchingDecoderConfig.ConditionNoise"/> (the middle of the range it saw).</param>
     /// <param name="decoding">Step-by-step or Causal Swin-DPM decoding of a video.</param>
+    /// <param name="temperature">Scale of the starting noise; 0 for deterministic decoding (see <see cref="Temperature"/>).</param>
     /// <param name="windowSize">W: chunks in the Swin-DPM window; <paramref name="steps"/> must be a multiple of it when
     /// <paramref name="decoding"/> is <see cref="VideoDecoding.SwinDpm"/> (each tick makes K / W steps).</param>
     public FlowSamplingOptions(
@@ -20,8 +21,10 @@ public sealed record FlowSamplingOptions
         FlowSolver solver = FlowSolver.Euler,
         double? contextNoise = null,
         VideoDecoding decoding = VideoDecoding.StepByStep,
-        int windowSize = 4)
+        int windowSize = 4,
+        double temperature = 1.0)
     {
+        if (!(temperature >= 0)) throw new ArgumentException($"temperature ({temperature}) must be non-negative.", nameof(temperature));
         if (steps <= 0) throw new ArgumentException($"steps must be positive, got {steps}.", nameof(steps));
         if (!Enum.IsDefined(solver)) throw new ArgumentException($"Unknown solver {solver}.", nameof(solver));
         if (contextNoise is { } noise && !(noise >= 0.0 && noise <= 1.0))
@@ -37,7 +40,15 @@ public sealed record FlowSamplingOptions
         ContextNoise = contextNoise;
         Decoding = decoding;
         WindowSize = windowSize;
+        Temperature = temperature;
     }
+
+    /// <summary>
+    /// Scale of the starting noise x0 (Glow's sampling temperature): 1 samples the learned distribution; 0 follows the
+    /// flow from the prior's mean, a deterministic, most-likely frame, which is what scoring a deterministic simulator and
+    /// planning want.
+    /// </summary>
+    public double Temperature { get; }
 
     /// <summary>K: solver steps that take one frame from noise to clean.</summary>
     public int Steps { get; }

@@ -19,6 +19,7 @@ public sealed class SwinDpmSampler : IVideoSampler
     private readonly List<WindowChunk> _window = [];
     private Generator? _generator;
     private Tensor? _context;
+    private Tensor? _lastFrame;
     private Tensor? _contextTau;
 
     /// <summary>A Swin-DPM sampler over <paramref name="decoder"/>; <paramref name="options"/> defaults to W = 4, K = 16.</summary>
@@ -90,7 +91,7 @@ public sealed class SwinDpmSampler : IVideoSampler
         _generator = generator;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        SetContext(contextFrame);
+        SetContext(contextFrame.detach().clone());
     }
 
     /// <inheritdoc />
@@ -101,7 +102,7 @@ public sealed class SwinDpmSampler : IVideoSampler
         _decoder.CheckLatent(latent, context.shape[0], nameof(latent));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var noise = randn(context.shape, device: context.device, generator: _generator);
+        var noise = randn(context.shape, device: context.device, generator: _generator).mul_(Options.Temperature);
         _window.Add(new WindowChunk(noise.DetachFromDisposeScope(), latent.detach().clone().DetachFromDisposeScope()));
         Tick();
         return _window[0].Age == WindowSize ? EmitOldest().MoveToOuterDisposeScope() : null;
@@ -127,8 +128,10 @@ public sealed class SwinDpmSampler : IVideoSampler
         ClearWindow();
         _context?.Dispose();
         _contextTau?.Dispose();
+        _lastFrame?.Dispose();
         _context = null;
         _contextTau = null;
+        _lastFrame = null;
     }
 
     /// <summary>Advances every chunk in the window by 1/W of flow time in m solver steps.</summary>
@@ -154,20 +157,25 @@ public sealed class SwinDpmSampler : IVideoSampler
             _window[i].Advance(frames.select(1, i).clone().DetachFromDisposeScope());
     }
 
-    /// <summary>Removes the oldest (clean) chunk, makes it the new context and returns it clamped to [−1, 1].</summary>
+    /// <summary>
+    /// Removes the oldest (clean) chunk, adds its change onto the last finished frame, makes the result the new context
+    /// and returns it clamped to [−1, 1].
+    /// </summary>
     private Tensor EmitOldest()
     {
         var oldest = _window[0];
         _window.RemoveAt(0);
-        var frame = oldest.Frame.clamp(-1, 1);
+        var frame = (_lastFrame! + oldest.Frame).clamp(-1, 1);
         oldest.Dispose();
         SetContext(frame);
         return frame;
     }
 
-    /// <summary>Keeps a noise-augmented copy of <paramref name="cleanFrame"/> as the context chunk.</summary>
+    /// <summary>Keeps <paramref name="cleanFrame"/> as the last finished frame and a noise-augmented copy as the context chunk.</summary>
     private void SetContext(Tensor cleanFrame)
     {
+        _lastFrame?.Dispose();
+        _lastFrame = cleanFrame.clone().DetachFromDisposeScope();
         var (context, contextTau) = FlowPath.AugmentContext(cleanFrame, _contextNoise, _generator);
         _context?.Dispose();
         _contextTau?.Dispose();

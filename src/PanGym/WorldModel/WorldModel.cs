@@ -1,0 +1,188 @@
+using PanGym.Backbone;
+using PanGym.Gym;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PanGym.WorldModel;
+
+/// <summary>
+/// PAN's Generative Latent Prediction world model: the encoder h maps a frame to N latent tokens, the LLM dynamics f
+/// predicts the next latent state from the whole history of states and text actions, and the flow-matching decoder g
+/// renders the next frame from the predicted state and the previous frame. Pixels inside the model are float
+/// [B, 3, H, W] in [−1, 1] (<see cref="ToModelPixels"/>).
+/// </summary>
+public sealed class WorldModel : nn.Module
+{
+    readonly Encoder encoder;
+    readonly LatentDynamics dynamics;
+    readonly FlowMatchingDecoder decoder;
+
+    /// <summary>Ties the three parts together around <paramref name="backbone"/> (which the model takes ownership of).</summary>
+    public WorldModel(WorldModelConfig config, Qwen2Model backbone, ITokenizer tokenizer) : base(nameof(WorldModel))
+    {
+        Config = config ?? throw new ArgumentNullException(nameof(config));
+        ArgumentNullException.ThrowIfNull(backbone);
+        if (!backbone.Config.WithTorchDtype(config.Backbone.TorchDtype).Equals(config.Backbone))
+            throw new ArgumentException("The backbone's architecture differs from the one in the world model's config.", nameof(backbone));
+        encoder = new Encoder(config.Encoder);
+        dynamics = new LatentDynamics(config.Dynamics, backbone, tokenizer);
+        decoder = new FlowMatchingDecoder(config.Decoder);
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// A freshly initialised model, fixed by <paramref name="seed"/>. A config with a <see cref="WorldModelConfig.BackboneFolder"/>
+    /// loads that pretrained Qwen2 checkpoint and its tokenizer; otherwise the backbone starts random and actions are read
+    /// by the byte tokenizer.
+    /// </summary>
+    public static WorldModel Create(WorldModelConfig config, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        manual_seed(seed);
+        if (config.BackboneFolder is string folder)
+        {
+            var pretrained = Qwen2Checkpoint.Load(folder);
+            if (!pretrained.Config.Equals(config.Backbone))
+                throw new InvalidDataException($"The backbone in {folder} no longer matches the config it was created from.");
+            return new WorldModel(config, pretrained.Model, pretrained.Tokenizer
+                ?? throw new FileNotFoundException($"The pretrained backbone folder {folder} has no tokenizer.json."));
+        }
+        return new WorldModel(config, new Qwen2Model(config.Backbone), new ByteTokenizer());
+    }
+
+    /// <summary>The sizes of every part.</summary>
+    public WorldModelConfig Config { get; }
+
+    /// <summary>The encoder h.</summary>
+    public Encoder Encoder => encoder;
+
+    /// <summary>The dynamics f.</summary>
+    public LatentDynamics Dynamics => dynamics;
+
+    /// <summary>The decoder g.</summary>
+    public FlowMatchingDecoder Decoder => decoder;
+
+    /// <summary>The tokenizer of the action text.</summary>
+    public ITokenizer Tokenizer => dynamics.Tokenizer;
+
+    /// <summary>The device the weights live on.</summary>
+    public Device Device => encoder.parameters().First().device;
+
+    /// <summary>The parameters that learn (the backbone's only when it is not frozen).</summary>
+    public IEnumerable<Parameter> TrainableParameters() => parameters().Where(p => p.requires_grad);
+
+    /// <summary>Frames as model pixels [B, 3, H, W] in [−1, 1]; every frame must be the model's size.</summary>
+    public Tensor ToModelPixels(IReadOnlyList<Image> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        foreach (var frame in frames) frame.EnsureSize(Config.ImageSize, Config.ImageSize, "world model's input frame");
+        using var scope = NewDisposeScope();
+        return Image.ToTensor(frames).mul_(2).sub_(1).to(Device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Model pixels [B, 3, H, W] in [−1, 1] back to frames.</summary>
+    public static Image[] FromModelPixels(Tensor pixels)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        if (pixels.dim() != 4) throw new ArgumentException($"Model pixels must be [B, 3, H, W]; got [{string.Join(", ", pixels.shape)}].", nameof(pixels));
+        using var scope = NewDisposeScope();
+        var unit = pixels.detach().add(1).div(2);
+        return Enumerable.Range(0, (int)pixels.shape[0]).Select(i => Image.FromTensor(unit[i])).ToArray();
+    }
+
+    /// <summary>h: frames [B, 3, H, W] in [−1, 1] → latent states [B, N, D].</summary>
+    public Tensor Encode(Tensor frames) => encoder.forward(frames);
+
+    /// <summary>An empty history for <paramref name="batchSize"/> imagined trajectories.</summary>
+    public LatentHistory NewHistory(int batchSize = 1) => dynamics.NewHistory(batchSize);
+
+    /// <summary>f: reads state s_t [B, N, D] and one action per trajectory into <paramref name="history"/>; returns ŝ_{t+1} [B, N, D].</summary>
+    public Tensor PredictNext(LatentHistory history, Tensor state, IReadOnlyList<string> actions) => dynamics.PredictNext(history, state, actions);
+
+    /// <summary>g: samples the next frame [B, 3, H, W] in [−1, 1] from ŝ_{t+1} [B, N, D] and the previous frame.</summary>
+    public Tensor Decode(Tensor latent, Tensor previousFrame, FlowSamplingOptions? options = null, Generator? generator = null) =>
+        new FlowSampler(decoder, options).Sample(previousFrame, latent, generator);
+
+    /// <summary>
+    /// The training loss for B sequences of L steps: frames [B, L + 1, 3, H, W] in [−1, 1] (o_0 … o_L) and B lists of L
+    /// actions. The dynamics reads the true encodings (teacher forcing) and predicts ŝ_1 … ŝ_L in one pass; the decoder's
+    /// flow-matching loss on o_1 … o_L (PAN's GLP objective, in windows of the decoder's chunk budget, each after the frame
+    /// before it) trains all three parts end to end.
+    /// </summary>
+    /// <remarks>
+    /// The auxiliary latent loss, MSE(ŝ_{t+1}, sg(h(o_{t+1}))), keeps predicted states in the space the encoder maps
+    /// frames to. At inference the dynamics reads its own predictions back as history, so they must look like encodings;
+    /// the stop-gradient keeps the target from collapsing towards the prediction.
+    /// </remarks>
+    public WorldModelLoss Loss(Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        int size = Config.ImageSize;
+        if (frames.dim() != 5 || frames.shape[1] < 2 || frames.shape[2] != 3 || frames.shape[3] != size || frames.shape[4] != size)
+            throw new ArgumentException($"Training frames must be [B, L + 1, 3, {size}, {size}] with L ≥ 1; got [{string.Join(", ", frames.shape)}].", nameof(frames));
+        long batch = frames.shape[0];
+        int steps = (int)frames.shape[1] - 1;
+        var states = encoder.forward(frames.flatten(0, 1)).unflatten(0, [batch, steps + 1]);
+        var predicted = dynamics.PredictSequence(states.narrow(1, 0, steps), actions);
+
+        var targets = states.narrow(1, 1, steps);
+        var flow = FlowLoss(frames, predicted, generator);
+        var latent = nn.functional.mse_loss(predicted, targets.detach());
+        return new WorldModelLoss(flow + latent * Config.LatentLossWeight, flow, latent);
+    }
+
+    /// <summary>The decoder's flow-matching loss on o_1 … o_L given latents [B, L, N, D], in windows of its chunk budget.</summary>
+    Tensor FlowLoss(Tensor frames, Tensor latents, Generator? generator)
+    {
+        int steps = (int)latents.shape[1], window = Config.Decoder.MaxWindow;
+        Tensor? total = null;
+        for (int start = 0; start < steps; start += window)
+        {
+            int width = Math.Min(window, steps - start);
+            var part = decoder.Loss(frames.narrow(1, start + 1, width), latents.narrow(1, start, width), frames.select(1, start), generator) * ((double)width / steps);
+            total = total is null ? part : total + part;
+        }
+        return total!;
+    }
+
+    /// <summary>
+    /// Imagines a video: from <paramref name="start"/>, reads each action in turn, feeding the predicted state back as
+    /// history (KV cache), and decodes one frame per action, step by step or with Causal Swin-DPM as
+    /// <paramref name="options"/> says. Fixed by <paramref name="seed"/>.
+    /// </summary>
+    public IReadOnlyList<Image> ImagineVideo(Image start, IReadOnlyList<string> actions, FlowSamplingOptions? options = null, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(actions);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var generator = new Generator((ulong)seed, Device);
+        var context = ToModelPixels([start]);
+        var state = Encode(context);
+        using var history = NewHistory(1);
+        using var sampler = VideoSampling.Create(decoder, options ?? new FlowSamplingOptions());
+        sampler.Reset(context, generator);
+        var frames = new List<Image>();
+        foreach (var action in actions)
+        {
+            using var stepScope = NewDisposeScope();
+            var next = PredictNext(history, state, [action]);
+            if (sampler.Push(next) is { } frame) frames.AddRange(FromModelPixels(frame));
+            state = next.MoveToOuterDisposeScope();
+        }
+        foreach (var frame in sampler.Flush()) frames.AddRange(FromModelPixels(frame));
+        return frames;
+    }
+
+    /// <summary>Parameter counts of each part and in total (trainable ones separately).</summary>
+    public IReadOnlyDictionary<string, long> ParameterCounts() => new Dictionary<string, long>
+    {
+        ["encoder"] = encoder.parameters().Sum(p => p.numel()),
+        ["backbone"] = dynamics.Backbone.parameters().Sum(p => p.numel()),
+        ["dynamics adapters"] = dynamics.parameters().Sum(p => p.numel()) - dynamics.Backbone.parameters().Sum(p => p.numel()),
+        ["decoder"] = decoder.parameters().Sum(p => p.numel()),
+        ["total"] = parameters().Sum(p => p.numel()),
+        ["trainable"] = TrainableParameters().Sum(p => p.numel()),
+    };
+}

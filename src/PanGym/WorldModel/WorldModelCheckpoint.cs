@@ -1,0 +1,79 @@
+using PanGym.Backbone;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PanGym.WorldModel;
+
+/// <summary>
+/// Saves and loads a whole <see cref="WorldModel"/> as a folder: <c>config.json</c> (the <see cref="WorldModelConfig"/>:
+/// preset, sizes, tokenizer), <c>model.safetensors</c> (every weight under its module path, for example
+/// <c>dynamics.backbone.model.layers.0.self_attn.q_proj.weight</c>) and, for a Hugging Face tokenizer, its
+/// <c>tokenizer.json</c>. Each file is written under a temporary name and renamed, weights first. Loading checks every
+/// tensor's name and shape against the config before copying any value, so a mismatched file is refused with an error
+/// that names the mismatch; a loaded model gives bit-identical outputs.
+/// </summary>
+public static class WorldModelCheckpoint
+{
+    /// <summary>The config file's name.</summary>
+    public const string ConfigFileName = "config.json";
+
+    /// <summary>The weights file's name.</summary>
+    public const string WeightsFileName = "model.safetensors";
+
+    /// <summary>Writes <paramref name="model"/> into <paramref name="folder"/> (created when missing).</summary>
+    public static void Save(WorldModel model, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        if (File.Exists(folder)) throw new IOException($"Cannot save the world model into \"{folder}\": it is a file.");
+        Directory.CreateDirectory(folder);
+        using (var scope = NewDisposeScope())
+        {
+            var weights = model.state_dict().Select(kv => KeyValuePair.Create(kv.Key, kv.Value.detach()));
+            SafetensorsWriter.Save(Path.Combine(folder, WeightsFileName), weights,
+                new Dictionary<string, string> { ["format"] = WorldModelConfig.FormatName, ["preset"] = model.Config.Preset });
+        }
+        if (model.Tokenizer is HuggingFaceTokenizer tokenizer) tokenizer.Save(folder);
+        AtomicFile.WriteAllText(Path.Combine(folder, ConfigFileName), model.Config.ToJson());
+    }
+
+    /// <summary>Reads a world model saved by <see cref="Save"/>.</summary>
+    /// <exception cref="DirectoryNotFoundException">No such folder.</exception>
+    /// <exception cref="FileNotFoundException">The config or weights file is missing.</exception>
+    /// <exception cref="InvalidDataException">The config is invalid, or the weights do not match it (names and shapes listed).</exception>
+    public static WorldModel Load(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No world-model checkpoint at \"{folder}\": the folder does not exist.");
+        var configPath = Path.Combine(folder, ConfigFileName);
+        var weightsPath = Path.Combine(folder, WeightsFileName);
+        if (!File.Exists(configPath)) throw new FileNotFoundException($"\"{folder}\" is not a world-model checkpoint: {ConfigFileName} is missing.", configPath);
+        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"The world-model checkpoint \"{folder}\" has no {WeightsFileName}.", weightsPath);
+        var config = WorldModelConfig.FromJson(File.ReadAllText(configPath), configPath);
+        ITokenizer tokenizer = config.Tokenizer == WorldModelConfig.HuggingFaceTokenizerName ? HuggingFaceTokenizer.FromFolder(folder) : new ByteTokenizer();
+        var model = new WorldModel(config, new Qwen2Model(config.Backbone), tokenizer);
+        using var weights = SafetensorsFile.Open(weightsPath);
+        var expected = model.state_dict();
+        var problems = new List<string>();
+        foreach (var (name, tensor) in expected)
+        {
+            if (!weights.Tensors.TryGetValue(name, out var info)) problems.Add($"missing tensor {name} {Shape(tensor.shape)}");
+            else if (!info.Shape.SequenceEqual(tensor.shape)) problems.Add($"tensor {name} has shape {Shape(info.Shape)}, the config needs {Shape(tensor.shape)}");
+        }
+        problems.AddRange(weights.Tensors.Keys.Where(name => !expected.ContainsKey(name)).Select(name => $"unexpected tensor {name}"));
+        if (problems.Count > 0)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{weightsPath} does not match the {config.Preset} world model in {ConfigFileName}: {string.Join("; ", problems.Take(10))}{(problems.Count > 10 ? $"; and {problems.Count - 10} more" : "")}.");
+        }
+        using (no_grad())
+            foreach (var (name, tensor) in expected)
+            {
+                using var stored = weights.Read(name);
+                tensor.copy_(stored);
+            }
+        return model;
+    }
+
+    static string Shape(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";
+}

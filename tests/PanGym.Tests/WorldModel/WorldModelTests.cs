@@ -1,0 +1,215 @@
+using PanGym.Backbone;
+using PanGym.Envs;
+using PanGym.Gym;
+using PanGym.Tests.Backbone;
+using PanGym.WorldModel;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PanGym.Tests.WorldModel;
+
+public sealed class WorldModelTests : IDisposable
+{
+    readonly string _folder = Directory.CreateTempSubdirectory("pangym-wm-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>Transitions (o_t, a_t, o_{t+1}) of 32×32 ShapesWorld under seeded random moves of present shapes.</summary>
+    internal static (List<Image> Before, List<string> Actions, List<Image> After) ShapesWorldTransitions(int count, int seed)
+    {
+        using var env = new ShapesWorld(ShapesWorldConfig.Small);
+        var random = new Random(seed);
+        var (before, actions, after) = (new List<Image>(), new List<string>(), new List<Image>());
+        var (frame, _) = env.Reset(seed);
+        while (before.Count < count)
+        {
+            var shape = env.State.Shapes[random.Next(env.State.Shapes.Count)];
+            var action = new ShapesWorldAction(shape.Kind, (Direction)random.Next(1, 5)).ToString();
+            var next = env.Step(action).Observation;
+            if (!next.Equals(frame)) (before, actions, after) = (before.Append(frame).ToList(), actions.Append(action).ToList(), after.Append(next).ToList());
+            frame = next;
+        }
+        return (before, actions, after);
+    }
+
+    static double Psnr(Image a, Image b)
+    {
+        double mse = a.Data.Zip(b.Data).Average(p => Math.Pow(p.First - p.Second, 2));
+        return mse == 0 ? 99 : 10 * Math.Log10(255.0 * 255.0 / mse);
+    }
+
+    [Fact]
+    public void Tiny_preset_fits_sixteen_ShapesWorld_transitions()
+    {
+        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 1);
+        var (before, actions, after) = ShapesWorldTransitions(16, seed: 3);
+        using var frames = stack([model.ToModelPixels(before), model.ToModelPixels(after)], 1);
+        var actionRows = actions.Select(a => (IReadOnlyList<string>)[a]).ToArray();
+        const int steps = 400;
+        using var optimizer = optim.AdamW(model.TrainableParameters(), lr: 4e-3);
+        var schedule = optim.lr_scheduler.LambdaLR(optimizer, step => 1.0 - (double)step / steps);
+        var generator = new Generator(7);
+        var losses = new List<double>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (losses.Count < steps && clock.Elapsed < TimeSpan.FromSeconds(55))
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = model.Loss(frames, actionRows, generator);
+            loss.Total.backward();
+            optimizer.step();
+            schedule.step();
+            losses.Add(loss.Total.item<float>());
+        }
+        double first = losses.Take(5).Average(), last = losses.TakeLast(20).Average();
+        Console.WriteLine($"tiny overfit: {losses.Count} steps in {clock.Elapsed.TotalSeconds:F1} s, loss {first:F4} -> {last:F4} ({first / last:F1}x)");
+        Assert.True(first / last >= 5, $"loss fell only {first / last:F1}x ({first:F4} -> {last:F4}) in {losses.Count} steps");
+
+        using var noGrad = no_grad();
+        using var context = model.ToModelPixels(before);
+        using var states = model.Encode(context);
+        using var history = model.NewHistory(before.Count);
+        using var predicted = model.PredictNext(history, states, actions);
+        using var sampled = model.Decode(predicted, context, new FlowSamplingOptions(steps: 16, temperature: 0), new Generator(1));
+        var frames16 = PanGym.WorldModel.WorldModel.FromModelPixels(sampled);
+        double modelPsnr = frames16.Zip(after).Average(p => Psnr(p.First, p.Second));
+        double copyPsnr = before.Zip(after).Average(p => Psnr(p.First, p.Second));
+        Console.WriteLine($"tiny overfit: PSNR model {modelPsnr:F2} dB vs copy-last {copyPsnr:F2} dB");
+        Assert.True(modelPsnr > copyPsnr - 1.0, $"sampled frames ({modelPsnr:F2} dB) fall more than 1 dB below copying the last frame ({copyPsnr:F2} dB)");
+    }
+
+    [Fact]
+    public void Save_then_load_gives_bit_identical_outputs()
+    {
+        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 5);
+        PanGym.WorldModel.WorldModelCheckpoint.Save(model, _folder);
+        using var loaded = PanGym.WorldModel.WorldModelCheckpoint.Load(_folder);
+        var (before, actions, _) = ShapesWorldTransitions(2, seed: 1);
+        Assert.True(Outputs(model, before, actions).equal(Outputs(loaded, before, actions)).all().item<bool>());
+        Assert.Equal(model.Config, loaded.Config);
+    }
+
+    static Tensor Outputs(PanGym.WorldModel.WorldModel model, List<Image> frames, List<string> actions)
+    {
+        using var noGrad = no_grad();
+        var context = model.ToModelPixels(frames);
+        using var history = model.NewHistory(frames.Count);
+        var next = model.PredictNext(history, model.Encode(context), actions);
+        return model.Decode(next, context, new FlowSamplingOptions(steps: 4), new Generator(3));
+    }
+
+    [Fact]
+    public void Mismatched_or_missing_checkpoints_are_refused_with_errors_that_name_the_problem()
+    {
+        using (var tiny = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny)) PanGym.WorldModel.WorldModelCheckpoint.Save(tiny, _folder);
+        var config = Path.Combine(_folder, PanGym.WorldModel.WorldModelCheckpoint.ConfigFileName);
+        File.WriteAllText(config, WorldModelConfig.Small.ToJson());
+        var mismatch = Assert.Throws<InvalidDataException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(_folder));
+        Assert.Contains("does not match the small world model", mismatch.Message);
+        Assert.Contains("encoder.", mismatch.Message);
+
+        File.WriteAllText(config, "{\"format\": \"something-else\"}");
+        Assert.Contains("\"format\" is \"something-else\"", Assert.Throws<InvalidDataException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(_folder)).Message);
+        File.Delete(config);
+        Assert.Contains("config.json is missing", Assert.Throws<FileNotFoundException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(_folder)).Message);
+        Assert.Throws<DirectoryNotFoundException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(Path.Combine(_folder, "nowhere")));
+    }
+
+    [Fact]
+    public void A_pretrained_backbone_loads_trains_only_its_adapters_when_frozen_and_round_trips()
+    {
+        var backboneFolder = Path.Combine(_folder, "qwen2");
+        TinyQwen2Checkpoint.Write(backboneFolder, TinyQwen2Checkpoint.RandomTensors(tied: false, ScalarType.Float32), TinyQwen2Checkpoint.ConfigJson());
+        TinyTokenizerJson.Write(backboneFolder, mergeCount: 50);
+        var tiny = WorldModelConfig.Tiny;
+        var config = new WorldModelConfig("pretrained-test", tiny.Encoder, Qwen2Config.FromFile(Path.Combine(backboneFolder, "config.json")),
+            new LatentDynamicsConfig(tiny.Dynamics.LatentTokens, tiny.Dynamics.LatentWidth, maxActionTokens: 32, BackboneTraining.Frozen),
+            tiny.Decoder, WorldModelConfig.HuggingFaceTokenizerName, backboneFolder: backboneFolder);
+        using var model = PanGym.WorldModel.WorldModel.Create(config);
+        Assert.IsType<HuggingFaceTokenizer>(model.Tokenizer);
+        var backboneBefore = model.Dynamics.Backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+
+        var (before, actions, after) = ShapesWorldTransitions(4, seed: 2);
+        using var frames = stack([model.ToModelPixels(before), model.ToModelPixels(after)], 1);
+        using var optimizer = optim.AdamW(model.TrainableParameters(), lr: 1e-3);
+        for (int step = 0; step < 3; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            model.Loss(frames, actions.Select(a => (IReadOnlyList<string>)[a]).ToArray()).Total.backward();
+            optimizer.step();
+        }
+        foreach (var (name, value) in model.Dynamics.Backbone.state_dict())
+            Assert.True(value.equal(backboneBefore[name]).all().item<bool>(), $"frozen backbone tensor {name} changed");
+
+        var saved = Path.Combine(_folder, "world-model");
+        PanGym.WorldModel.WorldModelCheckpoint.Save(model, saved);
+        Assert.True(File.Exists(Path.Combine(saved, HuggingFaceTokenizer.TokenizerFileName)));
+        using var loaded = PanGym.WorldModel.WorldModelCheckpoint.Load(saved);
+        Assert.True(Outputs(model, before, actions).equal(Outputs(loaded, before, actions)).all().item<bool>());
+    }
+
+    [Theory]
+    [InlineData(VideoDecoding.StepByStep)]
+    [InlineData(VideoDecoding.SwinDpm)]
+    public void A_32_step_imagined_video_returns_32_frames(VideoDecoding decoding)
+    {
+        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny);
+        var (before, _, _) = ShapesWorldTransitions(1, seed: 4);
+        var actions = Enumerable.Range(0, 32).Select(i => ShapesWorldAction.Candidates[i % ShapesWorldAction.Candidates.Count]).ToArray();
+        var frames = model.ImagineVideo(before[0], actions, new FlowSamplingOptions(steps: 4, decoding: decoding, windowSize: 2));
+        Assert.Equal(32, frames.Count);
+        Assert.All(frames, f => Assert.Equal((32, 32), (f.Height, f.Width)));
+        Assert.Equal(frames, model.ImagineVideo(before[0], actions, new FlowSamplingOptions(steps: 4, decoding: decoding, windowSize: 2)));
+    }
+
+    [Fact]
+    public void Cached_path_is_causal_too()
+    {
+        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny);
+        using var noGrad = no_grad();
+        using var states = randn(6, 1, 8, 32);
+        string[] Actions(int changeAt) => Enumerable.Range(0, 6).Select(t => t == changeAt ? "push down" : "wait").ToArray();
+        List<Tensor> Roll(string[] actions)
+        {
+            using var history = model.NewHistory();
+            return Enumerable.Range(0, 6).Select(t => model.PredictNext(history, states[t], [actions[t]])).ToList();
+        }
+        var baseline = Roll(Actions(-1));
+        var changed = Roll(Actions(3));
+        for (int t = 0; t < 6; t++)
+        {
+            bool same = baseline[t].equal(changed[t]).all().item<bool>();
+            Assert.True(t < 3 ? same : !same, $"prediction {t} {(same ? "ignored" : "saw")} the action changed at step 3");
+        }
+    }
+
+    [Fact]
+    public void A_thousand_inference_steps_hold_the_live_tensor_count_steady()
+    {
+        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny);
+        using var noGrad = no_grad();
+        var (before, _, _) = ShapesWorldTransitions(1, seed: 4);
+        using var context = model.ToModelPixels(before);
+        var statistics = DisposeScopeManager.Statistics;
+        var liveAfterRollout = new List<long>();
+        long rssBefore = Environment.WorkingSet;
+        for (int rollout = 0; rollout < 20; rollout++)
+        {
+            using var rolloutScope = NewDisposeScope();
+            var state = model.Encode(context);
+            using var history = model.NewHistory();
+            for (int step = 0; step < 50; step++)
+            {
+                using var scope = NewDisposeScope();
+                var next = model.PredictNext(history, state, [step % 2 == 0 ? "wait" : "move the red circle left"]);
+                if (step % 10 == 0) model.Decode(next, context, new FlowSamplingOptions(steps: 2));
+                state = next.MoveToOuterDisposeScope();
+            }
+            rolloutScope.Dispose();
+            liveAfterRollout.Add(statistics.ThreadTotalLiveCount);
+        }
+        Console.WriteLine($"1000 world-model steps (20 rollouts of 50): live tensors after each rollout {liveAfterRollout.Min()}..{liveAfterRollout.Max()}; RSS {rssBefore / 1048576.0:F0} -> {Environment.WorkingSet / 1048576.0:F0} MiB");
+        Assert.All(liveAfterRollout, count => Assert.Equal(liveAfterRollout[0], count));
+    }
+}
