@@ -22,6 +22,7 @@ internal static class PanGymCli
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TorchCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create(services));
         return CliErrors.Invoke(root, args);
     }
 }

@@ -115,7 +115,15 @@ public sealed class WorldModel : nn.Module
     /// frames to. At inference the dynamics reads its own predictions back as history, so they must look like encodings;
     /// the stop-gradient keeps the target from collapsing towards the prediction.
     /// </remarks>
-    public WorldModelLoss Loss(Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator? generator = null)
+    /// <param name="frames">o_0 … o_L, [B, L + 1, 3, H, W] in [−1, 1].</param>
+    /// <param name="actions">B lists of L actions; a_t takes o_t to o_{t+1}.</param>
+    /// <param name="generator">Source of the flow-matching noise; null for torch's default generator.</param>
+    /// <param name="history">
+    /// The states the dynamics reads as s_0 … s_{L−1}, [B, L, N, D], in place of the true encodings: for self-forcing,
+    /// the model's own rolled-out predictions (detached), so that it learns to continue from its own drift. Null:
+    /// teacher forcing. The targets stay the true next frames and their encodings.
+    /// </param>
+    public WorldModelLoss Loss(Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator? generator = null, Tensor? history = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
         int size = Config.ImageSize;
@@ -124,7 +132,11 @@ public sealed class WorldModel : nn.Module
         long batch = frames.shape[0];
         int steps = (int)frames.shape[1] - 1;
         var states = encoder.forward(frames.flatten(0, 1)).unflatten(0, [batch, steps + 1]);
-        var predicted = dynamics.PredictSequence(states.narrow(1, 0, steps), actions);
+        if (history is not null && !history.shape.SequenceEqual([batch, steps, Config.Dynamics.LatentTokens, Config.Dynamics.LatentWidth]))
+            throw new ArgumentException(
+                $"The history must be [B, L, N, D] = [{batch}, {steps}, {Config.Dynamics.LatentTokens}, {Config.Dynamics.LatentWidth}]; got [{string.Join(", ", history.shape)}].",
+                nameof(history));
+        var predicted = dynamics.PredictSequence(history ?? states.narrow(1, 0, steps), actions);
 
         var targets = states.narrow(1, 1, steps);
         var flow = FlowLoss(frames, predicted, generator);

@@ -1,0 +1,237 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PanGym.Data;
+using PanGym.Envs;
+using PanGym.Gym;
+using PanGym.Training;
+using PanGym.WorldModel;
+using Spectre.Console;
+using TorchSharp;
+
+namespace PanGym.Cli.Commands;
+
+/// <summary>
+/// <c>pangym train</c>: fits a world model on episodes of a ground-truth environment (generated first into
+/// <c>&lt;out&gt;/data</c>) or on an episode data set folder, within a step count and/or a wall-clock budget, with a
+/// progress bar; <c>--resume</c> continues a run from its last checkpoint. Ctrl+C stops cleanly with a checkpoint.
+/// </summary>
+internal static class TrainCommand
+{
+    const string DataFolderName = "data";
+
+    public static Command Create(IServiceProvider services)
+    {
+        var envOption = new Option<string?>("--env") { Description = "Generate the data from this environment (e.g. ShapesWorld-v0, MomentumWorld-v0) into <out>/data." };
+        var episodesOption = new Option<int>("--episodes") { Description = "With --env: episodes to generate (a tenth held out for validation).", DefaultValueFactory = _ => 200 };
+        var stepsPerEpisodeOption = new Option<int>("--steps-per-episode") { Description = "With --env: actions per episode.", DefaultValueFactory = _ => 32 };
+        var sizeOption = new Option<int?>("--size") { Description = "With --env: canvas size in pixels (default: the preset's frame size)." };
+        var dataOption = new Option<DirectoryInfo?>("--data") { Description = "Train on this episode data set folder instead of generating one." };
+        var presetOption = new Option<string>("--preset") { Description = "Model size: tiny, small or pan.", DefaultValueFactory = _ => "small" };
+        var backboneOption = new Option<DirectoryInfo?>("--backbone") { Description = "For --preset pan: a Hugging Face Qwen2/Qwen2.5 folder (config.json, *.safetensors, tokenizer.json)." };
+        var stepsOption = new Option<long?>("--steps") { Description = "Optimizer steps to train." };
+        var minutesOption = new Option<double?>("--minutes") { Description = "Wall-clock budget in minutes (with --steps too: whichever comes first)." };
+        var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder: checkpoint, metrics.jsonl, tensorboard/, curves.png.", Required = true };
+        var resumeOption = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint, with its stored settings." };
+        var batchSizeOption = new Option<int?>("--batch-size") { Description = "Windows per batch (default 8)." };
+        var windowOption = new Option<int?>("--window") { Description = "Actions per training window, the history length L (default 4)." };
+        var lrOption = new Option<double?>("--lr") { Description = "Peak learning rate (default 1e-3)." };
+        var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice; 1 is often faster for small models on a busy machine)." };
+        var seedOption = new Option<int>("--seed") { Description = "Seed of the model's initialisation, the data order and the noise.", DefaultValueFactory = _ => 0 };
+
+        var command = new Command("train", "Train a world model on environment episodes or a data set folder.")
+        {
+            envOption, episodesOption, stepsPerEpisodeOption, sizeOption, dataOption, presetOption, backboneOption,
+            stepsOption, minutesOption, outOption, resumeOption, batchSizeOption, windowOption, lrOption, seedOption, threadsOption,
+        };
+        command.SetAction(parse =>
+        {
+            string? envId = parse.GetValue(envOption);
+            var dataFolder = parse.GetValue(dataOption);
+            if (envId is null == dataFolder is null)
+                throw new ArgumentException(envId is null ? "Give the training data: --env <id> to generate it, or --data <folder>." : "Give either --env or --data, not both.");
+            bool resume = parse.GetValue(resumeOption);
+            string outFolder = resume ? TrainingOutput.EnsureNotFile(parse.GetValue(outOption)!.FullName) : TrainingOutput.EnsureNoRun(parse.GetValue(outOption)!.FullName);
+            if (parse.GetValue(threadsOption) is int threads)
+            {
+                if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}.");
+                torch.set_num_threads(threads);
+            }
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            int seed = parse.GetValue(seedOption);
+
+            TrainingConfig? config = null;
+            WorldModelConfig? modelConfig = null;
+            if (!resume)
+            {
+                long? steps = parse.GetValue(stepsOption);
+                double? minutes = parse.GetValue(minutesOption);
+                if (steps is null && minutes is null) throw new ArgumentException("Give a training budget: --steps N and/or --minutes M.");
+                if (minutes is double m && !double.IsFinite(m)) throw new ArgumentException($"--minutes must be a finite number of minutes, got {m}.");
+                var defaults = new TrainingConfig(maxSteps: 1);
+                config = new TrainingConfig(
+                    maxSteps: steps,
+                    budget: minutes is double budget ? TimeSpan.FromMinutes(budget) : null,
+                    batchSize: parse.GetValue(batchSizeOption) ?? defaults.BatchSize,
+                    windowSteps: parse.GetValue(windowOption) ?? defaults.WindowSteps,
+                    learningRate: parse.GetValue(lrOption) ?? defaults.LearningRate,
+                    seed: seed);
+                modelConfig = WorldModelConfig.FromPreset(parse.GetValue(presetOption)!, parse.GetValue(backboneOption)?.FullName);
+            }
+            else if (!Directory.Exists(outFolder))
+            {
+                throw new IOException($"No training run to resume at {outFolder}: the folder does not exist.");
+            }
+
+            var dataset = dataFolder is not null
+                ? EpisodeDataset.Open(dataFolder.FullName)
+                : EnvironmentData(services, console, envId!, outFolder, resume,
+                    parse.GetValue(episodesOption), parse.GetValue(stepsPerEpisodeOption), parse.GetValue(sizeOption) ?? modelConfig?.ImageSize, seed);
+
+            using var trainer = resume
+                ? Trainer.Resume(outFolder, dataset)
+                : Trainer.Create(WorldModel.WorldModel.Create(modelConfig!, seed), dataset, config!, outFolder);
+            if (resume)
+            {
+                var stored = trainer.Config;
+                bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+                var differences = new (Option Option, object? Given, object? Stored)[]
+                {
+                    (stepsOption, parse.GetValue(stepsOption), stored.MaxSteps),
+                    (minutesOption, parse.GetValue(minutesOption), stored.Budget?.TotalMinutes),
+                    (batchSizeOption, parse.GetValue(batchSizeOption), stored.BatchSize),
+                    (windowOption, parse.GetValue(windowOption), stored.WindowSteps),
+                    (lrOption, parse.GetValue(lrOption), stored.LearningRate),
+                    (seedOption, parse.GetValue(seedOption), stored.Seed),
+                    (presetOption, parse.GetValue(presetOption)?.ToLowerInvariant(), trainer.Model.Config.Preset),
+                }.Where(d => Given(d.Option) && !Equals(d.Given, d.Stored)).ToList();
+                if (differences.Count > 0)
+                    throw new ArgumentException(
+                        "--resume continues with the run's stored settings; these options differ from them: " +
+                        string.Join(", ", differences.Select(d => $"{d.Option.Name} {d.Given} (the run has {d.Stored?.ToString() ?? "none"})")) + ". Leave them out or match them.");
+            }
+            Describe(console, trainer, resume);
+            var result = Train(console, trainer);
+            Summarise(console, result, trainer.Config);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// The data set in &lt;out&gt;/data: generated from the environment (an interrupted generation continues), or the one an
+    /// earlier call generated with the same settings.
+    /// </summary>
+    static EpisodeDataset EnvironmentData(IServiceProvider services, IAnsiConsole console, string envId, string outFolder, bool resume,
+        int episodes, int stepsPerEpisode, int? size, int seed)
+    {
+        string folder = Path.Combine(outFolder, DataFolderName);
+        var registry = services.GetRequiredService<EnvRegistry>();
+        var spec = registry.Spec(envId);
+        if (resume || Directory.Exists(folder))
+        {
+            var existing = EpisodeDataset.Open(folder);
+            if (!resume) CheckGeneratedWith(existing, spec.Id, episodes, stepsPerEpisode, seed);
+            return existing;
+        }
+        var kwargs = size is int pixels ? new Dictionary<string, object?> { ["size"] = pixels } : null;
+        var generation = new EpisodeGenerationConfig(episodes, stepsPerEpisode, baseSeed: seed);
+        var generator = new EpisodeGenerator(() => registry.Make(spec.Id, kwargs, maxEpisodeSteps: stepsPerEpisode), GroundTruthExploration.PolicyFor);
+        EpisodeDataset? dataset = null;
+        console.Progress().AutoClear(false).Start(context =>
+        {
+            var task = context.AddTask(Markup.Escape($"generating {episodes} {spec.Id} episodes"), maxValue: episodes);
+            dataset = generator.Generate(generation, folder, new InlineProgress<EpisodeGenerationProgress>(p => task.Value = p.EpisodesDone), resume: true);
+        });
+        console.MarkupLine($"data: [bold]{dataset!.Episodes.Count}[/] episodes, {dataset.StepCount} steps of {dataset.Info.FrameHeight}×{dataset.Info.FrameWidth} frames in {Markup.Escape(folder)}");
+        return dataset;
+    }
+
+    static void CheckGeneratedWith(EpisodeDataset dataset, string envId, int episodes, int stepsPerEpisode, int seed)
+    {
+        var metadata = dataset.Info.Metadata;
+        bool same = (string?)metadata["env"] == envId && Number(metadata["episodes"]) == episodes
+            && Number(metadata["steps_per_episode"]) == stepsPerEpisode && Number(metadata["base_seed"]) == seed;
+        if (!same)
+            throw new IOException(
+                $"{dataset.Folder} already holds a data set made with other settings ({metadata.ToJsonString()}), not {episodes} {envId} episodes of " +
+                $"{stepsPerEpisode} steps with seed {seed}; nothing was changed. Choose another --out, or pass --data {dataset.Folder} to train on it.");
+    }
+
+    static long? Number(JsonNode? node) => node is JsonValue value && value.TryGetValue(out long number) ? number : null;
+
+    static void Describe(IAnsiConsole console, Trainer trainer, bool resumed)
+    {
+        var config = trainer.Config;
+        var counts = trainer.Model.ParameterCounts();
+        string budget = string.Join(" or ", new[]
+        {
+            config.MaxSteps is long steps ? $"{steps} steps" : null,
+            config.Budget is TimeSpan time ? $"{time.TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture)} minutes" : null,
+        }.OfType<string>());
+        console.MarkupLine($"{(resumed ? $"resuming at step [bold]{trainer.Step}[/]" : "training")}: {Markup.Escape(trainer.Model.Config.Preset)} model, " +
+            $"{counts["trainable"]:N0} of {counts["total"]:N0} parameters trainable; batch {config.BatchSize} × {config.WindowSteps} steps, lr {config.LearningRate:g3}, {budget}");
+    }
+
+    static TrainingResult Train(IAnsiConsole console, Trainer trainer)
+    {
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler stop = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += stop;
+        try
+        {
+            TrainingResult? result = null;
+            console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask("starting", maxValue: 1.0);
+                    result = trainer.Run(new InlineProgress<TrainingProgress>(p =>
+                    {
+                        task.Value = p.Fraction;
+                        task.Description = Markup.Escape(
+                            $"step {p.Step}{(p.TotalSteps is long total ? $"/{total}" : "")}  loss {p.SmoothedLoss:F4}  {p.SamplesPerSecond:F1} samples/s  " +
+                            $"left {(p.Remaining is TimeSpan left ? left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "?")}");
+                    }), cancellation.Token);
+                    task.Value = 1.0;
+                });
+            return result!;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= stop;
+        }
+    }
+
+    static void Summarise(IAnsiConsole console, TrainingResult result, TrainingConfig config)
+    {
+        static string Loss(double? value) => value is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
+        static string MiB(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("F0", CultureInfo.InvariantCulture);
+        var table = new Table().AddColumns("", "");
+        table.AddRow("stopped", $"{result.StopReason} at step {result.FinalStep} (this session from step {result.StartStep})");
+        table.AddRow("train loss", $"{Loss(result.FirstTrainLoss)} → {Loss(result.FinalTrainLoss)}");
+        table.AddRow("validation loss", $"{Loss(result.FirstValidation?.Loss)} (step {result.FirstValidation?.Step.ToString(CultureInfo.InvariantCulture) ?? "-"}) → " +
+            $"{Loss(result.FinalValidation?.Loss)} (step {result.FinalValidation?.Step.ToString(CultureInfo.InvariantCulture) ?? "-"})");
+        table.AddRow("rate", $"{result.SamplesPerSecond.ToString("F1", CultureInfo.InvariantCulture)} samples/s ({config.BatchSize} windows of {config.WindowSteps} steps each)");
+        table.AddRow("time", result.Elapsed.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
+        table.AddRow("resident memory", $"{MiB(result.WorkingSetStart)} MiB → {MiB(result.WorkingSetEnd)} MiB");
+        console.Write(table);
+        string folder = result.OutputFolder;
+        console.WriteLine($"model:       {TrainingOutput.ModelFolder(folder)}");
+        console.WriteLine($"metrics:     {TrainingOutput.MetricsFile(folder)}");
+        console.WriteLine($"curves:      {TrainingOutput.CurvesFile(folder)}");
+        console.WriteLine($"tensorboard: tensorboard --logdir {TrainingOutput.TensorBoardFolder(folder)}");
+    }
+
+    /// <summary>Reports on the calling thread at once (<see cref="Progress{T}"/> would post to a thread pool).</summary>
+    sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,375 @@
+using System.Diagnostics;
+using PanGym.Data;
+using PanGym.WorldModel;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PanGym.Training;
+
+/// <summary>
+/// Fits a <see cref="WorldModel.WorldModel"/> on the training split of an <see cref="EpisodeDataset"/> with AdamW, a
+/// warm-up + cosine learning rate and gradient clipping, validating on the validation split, logging metrics, and
+/// writing resumable checkpoints into its output folder (see <see cref="TrainingOutput"/>).
+/// </summary>
+/// <remarks>
+/// <para>Each step draws B windows of L actions (teacher-forced multi-step sequences) and minimises
+/// <see cref="WorldModel.WorldModel.Loss"/>; on a <see cref="TrainingConfig.SelfForcingFraction"/> share of steps the
+/// dynamics reads its own rolled-out states as history instead (see <see cref="SelfForcing"/>). Only
+/// <see cref="WorldModel.WorldModel.TrainableParameters"/> are optimised, so a frozen backbone stays bit-identical.
+/// Weight decay applies to matrices only (nanoGPT's rule).</para>
+/// <para>Validation uses fixed batches (the validation sampler restarts from its first window) and fixed flow noise
+/// (a generator reseeded each time), so validation losses are comparable across the run.</para>
+/// <para>Resuming restores the weights, AdamW's state, the step, the schedule's length, the sampler's position and the
+/// flow-noise generator (every random draw of a step comes from it; libtorch's global generator is not used), so a
+/// resumed run takes exactly the steps an uninterrupted one would (bit for bit on the same machine and thread
+/// count).</para>
+/// <para>The trainer owns the model: disposing the trainer disposes it.</para>
+/// </remarks>
+public sealed class Trainer : IDisposable
+{
+    const double LossSmoothing = 0.1;
+
+    readonly WorldModel.WorldModel _model;
+    readonly Device _device;
+    readonly Parameter[] _parameters;
+    readonly AdamW _optimizer;
+    readonly EpisodeWindowSampler _sampler;
+    readonly EpisodeWindowSampler? _validationSampler;
+    readonly Generator _noise;
+    readonly TrainingMetricsLog _log;
+    readonly double _elapsedBefore;
+    long _checkpointedStep;
+
+    Trainer(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, TrainingState? resumed)
+    {
+        (_model, _device, Dataset, Config, OutputFolder) = (model, model.Device, dataset, config, outFolder);
+        _parameters = [.. model.TrainableParameters()];
+        if (_parameters.Length == 0) throw new ArgumentException("The world model has no trainable parameters: there is nothing to train.", nameof(model));
+        _sampler = new EpisodeWindowSampler(dataset, new EpisodeWindowSamplerConfig(config.BatchSize, config.WindowSteps, EpisodeSplit.Train, config.Seed), resumed?.Sampler);
+        bool canValidate = config.ValidationBatches > 0 && dataset.EpisodesIn(EpisodeSplit.Validation).Any(e => e.Steps >= config.WindowSteps);
+        _validationSampler = canValidate
+            ? new EpisodeWindowSampler(dataset, new EpisodeWindowSamplerConfig(config.BatchSize, config.WindowSteps, EpisodeSplit.Validation, config.Seed))
+            : null;
+        _optimizer = CreateOptimizer(_parameters, config);
+        _noise = new Generator(SeedMix.Of(config.Seed, SeedMix.NoiseStream), model.Device);
+        if (resumed is null)
+        {
+            ScheduleSteps = config.Budget is null ? config.MaxSteps : null;
+            _log = TrainingMetricsLog.Create(outFolder);
+            _checkpointedStep = -1;
+            return;
+        }
+        TrainingCheckpoint.LoadOptimizer(outFolder, _optimizer);
+        using (var state = tensor(resumed.NoiseGeneratorState)) _noise.set_state(state);
+        (Step, ScheduleSteps, _elapsedBefore, _checkpointedStep) = (resumed.Step, resumed.ScheduleSteps, resumed.ElapsedSeconds, resumed.Step);
+        _log = TrainingMetricsLog.Resume(outFolder, resumed.Step);
+    }
+
+    /// <summary>
+    /// A new run that trains <paramref name="model"/> (the trainer takes ownership of it) on <paramref name="dataset"/>
+    /// and writes into <paramref name="outFolder"/> (created when missing; it may already hold other files, such as the
+    /// data set, but no earlier training run).
+    /// </summary>
+    /// <exception cref="IOException">The output folder is a file, or it already holds a training run (nothing there is changed).</exception>
+    /// <exception cref="ArgumentException">The data set's frames are not the model's size, or its training split has no full window.</exception>
+    public static Trainer Create(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(config);
+        string folder = TrainingOutput.EnsureNoRun(outFolder);
+        CheckFrameSize(model.Config, dataset, "the world model");
+        Directory.CreateDirectory(folder);
+        return new Trainer(model, dataset, config, folder, resumed: null);
+    }
+
+    /// <summary>
+    /// Continues the run in <paramref name="outFolder"/> from its latest complete checkpoint, on the same data set, with
+    /// the configuration it was started with. A checkpoint interrupted while being written is discarded.
+    /// </summary>
+    /// <exception cref="IOException">The output folder is a file, does not exist, or holds no complete checkpoint.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint is damaged.</exception>
+    /// <exception cref="ArgumentException">The data set is not the one the checkpoint trained on (frame size, episodes, steps).</exception>
+    public static Trainer Resume(string outFolder, EpisodeDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        string folder = TrainingOutput.EnsureNotFile(outFolder);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No training run to resume at {folder}: the folder does not exist.");
+        if (!TrainingCheckpoint.Recover(folder))
+            throw new IOException(
+                $"No checkpoint to resume in {folder}: there is no {TrainingOutput.CheckpointFolderName}/ folder (a run stopped before its first checkpoint " +
+                "cannot be resumed). Start a new run, in another folder if this one holds an earlier run's files.");
+        var state = TrainingCheckpoint.ReadState(folder);
+        string modelFolder = TrainingOutput.ModelFolder(folder);
+        var model = WorldModelCheckpoint.Load(modelFolder);
+        try
+        {
+            CheckFrameSize(model.Config, dataset, $"the checkpoint's world model ({modelFolder})");
+            var trained = state.Dataset;
+            var given = DatasetFingerprint.Of(dataset);
+            if (!trained.SameData(given))
+                throw new ArgumentException(
+                    $"The checkpoint in {TrainingOutput.CheckpointFolder(folder)} trained on a data set of {trained.Describe()} ({trained.Folder}), " +
+                    $"but the data set at {dataset.Folder} has {given.Describe()}: resume on the same data set.", nameof(dataset));
+            return new Trainer(model, dataset, state.Config, folder, state);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The model being trained.</summary>
+    public WorldModel.WorldModel Model => _model;
+
+    /// <summary>The data set trained on.</summary>
+    public EpisodeDataset Dataset { get; }
+
+    /// <summary>The run's configuration.</summary>
+    public TrainingConfig Config { get; }
+
+    /// <summary>The run's output folder (full path).</summary>
+    public string OutputFolder { get; }
+
+    /// <summary>Optimizer steps taken.</summary>
+    public long Step { get; private set; }
+
+    /// <summary>The schedule's length: the step count, or under a time budget the calibrated estimate (null until calibrated).</summary>
+    public long? ScheduleSteps { get; private set; }
+
+    /// <summary>The learning-rate schedule in force.</summary>
+    public LearningRateSchedule Schedule => LearningRateSchedule.For(Config, ScheduleSteps);
+
+    /// <summary>Where the training sampler's next batch starts.</summary>
+    public EpisodeWindowSamplerState SamplerState => _sampler.State;
+
+    /// <summary>Every metric logged by the run so far (resumed runs include the earlier sessions').</summary>
+    public IReadOnlyList<TrainingMetric> Metrics => _log.Metrics;
+
+    /// <summary>
+    /// Trains until the step count or the wall-clock budget is reached, or <paramref name="cancellationToken"/> is
+    /// cancelled (checked between steps), then writes a final checkpoint and the curves. Progress is reported after
+    /// every step, on the calling thread.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The loss became NaN or infinite (the last checkpoint is kept).</exception>
+    public TrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        long workingSetStart = Environment.WorkingSet;
+        var clock = Stopwatch.StartNew();
+        long startStep = Step;
+        _model.train();
+        TimeSpan Elapsed() => TimeSpan.FromSeconds(_elapsedBefore) + clock.Elapsed;
+
+        var validationSeconds = 0.0;
+        if (Step == 0 && !_log.Metrics.Any(m => m.Kind == TrainingMetric.ValidationKind)) validationSeconds = Validate(Elapsed());
+        var pending = new StepTotals();
+        var calibration = new ScheduleCalibration();
+        double smoothed = double.NaN;
+        TrainingStopReason stop;
+        while (true)
+        {
+            if (StopReason(Elapsed(), cancellationToken) is { } reason)
+            {
+                stop = reason;
+                break;
+            }
+            var measured = TrainStep();
+            Step++;
+            pending.Add(measured);
+            smoothed = double.IsNaN(smoothed) ? measured.Loss : smoothed + LossSmoothing * (measured.Loss - smoothed);
+            if (ScheduleSteps is null) ScheduleSteps = calibration.Observe(Step, Elapsed(), Config, validationSeconds);
+            if (Step % Config.LogEvery == 0) pending = WriteTrainLine(pending, Elapsed());
+            if (Step % Config.ValidateEvery == 0) validationSeconds = Validate(Elapsed());
+            if (Step % Config.CheckpointEvery == 0) SaveCheckpoint(Elapsed());
+            progress?.Report(Progress(measured, smoothed, startStep, clock.Elapsed, Elapsed()));
+        }
+        if (pending.Steps > 0) WriteTrainLine(pending, Elapsed());
+        if (!_log.Metrics.Any(m => m.Kind == TrainingMetric.ValidationKind && m.Step == Step)) Validate(Elapsed());
+        if (_checkpointedStep != Step) SaveCheckpoint(Elapsed());
+        var train = _log.Metrics.Where(m => m.Kind == TrainingMetric.TrainKind).ToList();
+        var validation = _log.Metrics.Where(m => m.Kind == TrainingMetric.ValidationKind).ToList();
+        double sessionSeconds = clock.Elapsed.TotalSeconds;
+        return new TrainingResult(startStep, Step, ScheduleSteps, stop,
+            train.FirstOrDefault()?.Loss, train.LastOrDefault()?.Loss, validation.FirstOrDefault(), validation.LastOrDefault(),
+            Elapsed(), sessionSeconds > 0 ? (Step - startStep) * Config.BatchSize / sessionSeconds : 0,
+            workingSetStart, Environment.WorkingSet, OutputFolder);
+    }
+
+    /// <summary>Frees the model, the optimizer's state and the generator.</summary>
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _noise.Dispose();
+        _model.Dispose();
+    }
+
+    TrainingStopReason? StopReason(TimeSpan elapsed, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested) return TrainingStopReason.Cancelled;
+        if (Config.MaxSteps is long max && Step >= max) return TrainingStopReason.MaxSteps;
+        if (Config.Budget is TimeSpan budget && elapsed >= budget) return TrainingStopReason.Budget;
+        return null;
+    }
+
+    /// <summary>One optimizer step on the next batch; only scalars leave the dispose scope.</summary>
+    StepMeasurement TrainStep()
+    {
+        using var scope = NewDisposeScope();
+        double learningRate = Schedule.At(Step);
+        foreach (var group in _optimizer.ParamGroups) group.LearningRate = learningRate;
+        using var batch = _sampler.NextBatch();
+        var frames = batch.ToModelPixels().to(_device);
+        var actions = batch.Actions;
+        var loss = SelfForcing.AppliesTo(Config, Step)
+            ? SelfForcing.Loss(_model, frames, actions, _noise)
+            : _model.Loss(frames, actions, _noise);
+        float total = loss.Total.item<float>();
+        if (!float.IsFinite(total))
+            throw new InvalidOperationException(
+                $"The training loss became {total} at step {Step + 1} (learning rate {learningRate:g3}); the last checkpoint is kept. Lower the learning rate or the gradient clip norm.");
+        _optimizer.zero_grad();
+        loss.Total.backward();
+        double gradNorm = nn.utils.clip_grad_norm_(_parameters, Config.GradientClipNorm);
+        _optimizer.step();
+        return new StepMeasurement(total, loss.Flow.item<float>(), loss.Latent.item<float>(), gradNorm, learningRate);
+    }
+
+    /// <summary>
+    /// Mean losses over <see cref="TrainingConfig.ValidationBatches"/> fixed validation batches with fixed noise from
+    /// its own generator, so the training generator is untouched. Returns the seconds it took.
+    /// </summary>
+    double Validate(TimeSpan elapsed)
+    {
+        if (_validationSampler is null) return 0;
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        using var noise = new Generator(SeedMix.Of(Config.Seed, SeedMix.ValidationNoiseStream), _device);
+        _validationSampler.Restore(new EpisodeWindowSamplerState(Config.Seed, 0, 0));
+        _model.eval();
+        var totals = new StepTotals();
+        using (no_grad())
+        {
+            for (int i = 0; i < Config.ValidationBatches; i++)
+            {
+                using var batchScope = NewDisposeScope();
+                using var batch = _validationSampler.NextBatch();
+                var loss = _model.Loss(batch.ToModelPixels().to(_device), batch.Actions, noise);
+                totals.Add(new StepMeasurement(loss.Total.item<float>(), loss.Flow.item<float>(), loss.Latent.item<float>(), 0, 0));
+            }
+        }
+        _model.train();
+        _log.Write(new TrainingMetric(TrainingMetric.ValidationKind, Step, totals.Mean(t => t.Loss), totals.Mean(t => t.Flow), totals.Mean(t => t.Latent),
+            null, null, null, elapsed.TotalSeconds));
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    StepTotals WriteTrainLine(StepTotals totals, TimeSpan elapsed)
+    {
+        _log.Write(new TrainingMetric(TrainingMetric.TrainKind, Step, totals.Mean(t => t.Loss), totals.Mean(t => t.Flow), totals.Mean(t => t.Latent),
+            totals.Last.LearningRate, totals.Mean(t => t.GradNorm), totals.Steps * Config.BatchSize / totals.Seconds, elapsed.TotalSeconds));
+        return new StepTotals();
+    }
+
+    void SaveCheckpoint(TimeSpan elapsed)
+    {
+        using (var scope = NewDisposeScope())
+        {
+            var state = new TrainingState(Step, ScheduleSteps, elapsed.TotalSeconds, Config, _sampler.State,
+                _noise.get_state().bytes.ToArray(), DatasetFingerprint.Of(Dataset));
+            TrainingCheckpoint.Save(OutputFolder, _model, _optimizer, state);
+        }
+        _checkpointedStep = Step;
+        TrainingCurves.SavePng(_log.Metrics, TrainingOutput.CurvesFile(OutputFolder));
+    }
+
+    TrainingProgress Progress(StepMeasurement step, double smoothed, long startStep, TimeSpan session, TimeSpan elapsed)
+    {
+        long? total = ScheduleSteps ?? Config.MaxSteps;
+        double stepsPerSecond = (Step - startStep) / Math.Max(session.TotalSeconds, 1e-9);
+        double fraction = 0;
+        TimeSpan? remaining = null;
+        if (total is long steps)
+        {
+            fraction = Math.Min(1, (double)Step / steps);
+            remaining = TimeSpan.FromSeconds(Math.Max(0, steps - Step) / Math.Max(stepsPerSecond, 1e-9));
+        }
+        if (Config.Budget is TimeSpan budget)
+        {
+            fraction = Math.Max(fraction, Math.Min(1, elapsed / budget));
+            var left = budget - elapsed < TimeSpan.Zero ? TimeSpan.Zero : budget - elapsed;
+            remaining = remaining is TimeSpan bySteps && bySteps < left && Config.MaxSteps is not null ? bySteps : left;
+        }
+        return new TrainingProgress(Step, total, fraction, step.Loss, smoothed, step.LearningRate,
+            stepsPerSecond * Config.BatchSize, elapsed, remaining);
+    }
+
+    static AdamW CreateOptimizer(Parameter[] parameters, TrainingConfig config)
+    {
+        var decayed = parameters.Where(p => p.dim() >= 2).ToArray();
+        var notDecayed = parameters.Where(p => p.dim() < 2).ToArray();
+        var groups = new List<AdamW.ParamGroup>();
+        if (decayed.Length > 0) groups.Add(new AdamW.ParamGroup(decayed, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, config.WeightDecay));
+        if (notDecayed.Length > 0) groups.Add(new AdamW.ParamGroup(notDecayed, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, weight_decay: 0));
+        return optim.AdamW(groups, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, config.WeightDecay);
+    }
+
+    static void CheckFrameSize(WorldModelConfig config, EpisodeDataset dataset, string what)
+    {
+        var info = dataset.Info;
+        if (info.FrameHeight != config.ImageSize || info.FrameWidth != config.ImageSize)
+            throw new ArgumentException(
+                $"The data set at {dataset.Folder} has {info.FrameHeight}×{info.FrameWidth} frames, but {what} ({config.Preset} preset) takes " +
+                $"{config.ImageSize}×{config.ImageSize} frames.", nameof(dataset));
+    }
+
+    /// <summary>
+    /// Under a time budget, estimates the schedule's length: it times <see cref="TrainingConfig.CalibrationSteps"/> steps
+    /// after the first one it sees (which pays one-time costs), or fewer when timing them has taken a twentieth of the
+    /// budget, then answers the steps the rest of the budget holds at that cost plus each step's share of validation,
+    /// capped by the step count when there is one.
+    /// </summary>
+    sealed class ScheduleCalibration
+    {
+        readonly Stopwatch _clock = new();
+        long _startStep = -1;
+
+        /// <summary>Called after each step; the schedule's length once calibrated, else null.</summary>
+        public long? Observe(long step, TimeSpan elapsed, TrainingConfig config, double validationSeconds)
+        {
+            if (config.Budget is not TimeSpan budget) return null;
+            if (_startStep < 0)
+            {
+                _startStep = step;
+                _clock.Restart();
+                return null;
+            }
+            long timed = step - _startStep;
+            if (timed < config.CalibrationSteps && _clock.Elapsed < budget / 20) return null;
+            double secondsPerStep = _clock.Elapsed.TotalSeconds / timed + validationSeconds / config.ValidateEvery;
+            double left = Math.Max(0, (budget - elapsed).TotalSeconds);
+            long estimate = step + (long)Math.Floor(left / Math.Max(secondsPerStep, 1e-9));
+            return Math.Max(step, Math.Min(estimate, config.MaxSteps ?? long.MaxValue));
+        }
+    }
+
+    readonly record struct StepMeasurement(double Loss, double Flow, double Latent, double GradNorm, double LearningRate);
+
+    /// <summary>Sums of the steps since the last metric line.</summary>
+    sealed class StepTotals
+    {
+        readonly List<StepMeasurement> _steps = [];
+        readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        public int Steps => _steps.Count;
+
+        public double Seconds => Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
+
+        public StepMeasurement Last => _steps[^1];
+
+        public void Add(StepMeasurement step) => _steps.Add(step);
+
+        public double Mean(Func<StepMeasurement, double> value) => _steps.Average(value);
+    }
+}
