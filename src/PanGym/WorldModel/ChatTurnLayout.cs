@@ -18,9 +18,9 @@ internal sealed class ChatTurnLayout
         Tokenizer = tokenizer;
         LatentTokens = latentTokens;
         MaxActionTokens = maxActionTokens;
-        UserPrefix = [.. tokenizer.Encode("<|im_start|>user\n")];
-        AssistantPrefix = [.. tokenizer.Encode("<|im_end|>\n<|im_start|>assistant\n")];
-        TurnSuffix = [.. tokenizer.Encode("<|im_end|>\n")];
+        UserPrefix = [.. tokenizer.Encode("<|im_start|>user\n").Select(id => (long)id)];
+        AssistantPrefix = [.. tokenizer.Encode("<|im_end|>\n<|im_start|>assistant\n").Select(id => (long)id)];
+        TurnSuffix = [.. tokenizer.Encode("<|im_end|>\n").Select(id => (long)id)];
         PadId = tokenizer.TokenToId("<|endoftext|>") ?? tokenizer.EosTokenId
             ?? throw new ArgumentException("The tokenizer has neither <|endoftext|> nor an end-of-sequence token to pad actions with.", nameof(tokenizer));
         if (tokenizer.TokenToId("<|im_start|>") is null || tokenizer.TokenToId("<|im_end|>") is null)
@@ -30,9 +30,9 @@ internal sealed class ChatTurnLayout
     public ITokenizer Tokenizer { get; }
     public int LatentTokens { get; }
     public int MaxActionTokens { get; }
-    public int[] UserPrefix { get; }
-    public int[] AssistantPrefix { get; }
-    public int[] TurnSuffix { get; }
+    public long[] UserPrefix { get; }
+    public long[] AssistantPrefix { get; }
+    public long[] TurnSuffix { get; }
     public int PadId { get; }
 
     /// <summary>Offset of the state tokens within a turn.</summary>
@@ -58,10 +58,10 @@ internal sealed class ChatTurnLayout
         if (actionIds.Count > MaxActionTokens)
             throw new ArgumentException($"The action \"{action}\" has {actionIds.Count} tokens; this world model accepts at most {MaxActionTokens}.", nameof(action));
         var ids = Enumerable.Repeat((long)PadId, TurnLength).ToArray();
-        UserPrefix.Select(i => (long)i).ToArray().CopyTo(ids, 0);
-        actionIds.Select(i => (long)i).ToArray().CopyTo(ids, ActionOffset);
-        AssistantPrefix.Select(i => (long)i).ToArray().CopyTo(ids, ActionOffset + MaxActionTokens);
-        TurnSuffix.Select(i => (long)i).ToArray().CopyTo(ids, SlotOffset + LatentTokens);
+        UserPrefix.CopyTo(ids, 0);
+        for (int i = 0; i < actionIds.Count; i++) ids[ActionOffset + i] = actionIds[i];
+        AssistantPrefix.CopyTo(ids, ActionOffset + MaxActionTokens);
+        TurnSuffix.CopyTo(ids, SlotOffset + LatentTokens);
         return ids;
     }
 }

@@ -1,4 +1,5 @@
 using PanGym.Backbone;
+using PanGym.Data;
 using PanGym.Gym;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -72,23 +73,36 @@ public sealed class WorldModel : nn.Module
     /// <summary>The parameters that learn (the backbone's only when it is not frozen).</summary>
     public IEnumerable<Parameter> TrainableParameters() => parameters().Where(p => p.requires_grad);
 
-    /// <summary>Frames as model pixels [B, 3, H, W] in [−1, 1]; every frame must be the model's size.</summary>
+    /// <summary>
+    /// Frames as model pixels [B, 3, H, W] in [−1, 1], by the same conversion the training data goes through
+    /// (<see cref="ModelPixels.FromBytes"/>); every frame must be the model's size.
+    /// </summary>
     public Tensor ToModelPixels(IReadOnlyList<Image> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        foreach (var frame in frames) frame.EnsureSize(Config.ImageSize, Config.ImageSize, "world model's input frame");
+        if (frames.Count == 0) throw new ArgumentException("No frames to convert.", nameof(frames));
+        int size = Config.ImageSize, frameBytes = size * size * Image.Channels;
+        var bytes = new byte[frames.Count * frameBytes];
+        for (int i = 0; i < frames.Count; i++)
+        {
+            frames[i].EnsureSize(size, size, "world model's input frame");
+            frames[i].Data.CopyTo(bytes, i * frameBytes);
+        }
         using var scope = NewDisposeScope();
-        return Image.ToTensor(frames).mul_(2).sub_(1).to(Device).MoveToOuterDisposeScope();
+        return ModelPixels.FromBytes(tensor(bytes, [frames.Count, size, size, Image.Channels])).to(Device).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Model pixels [B, 3, H, W] in [−1, 1] back to frames.</summary>
+    /// <summary>Model pixels [B, 3, H, W] in [−1, 1] back to frames (<see cref="ModelPixels.ToBytes"/>).</summary>
     public static Image[] FromModelPixels(Tensor pixels)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         if (pixels.dim() != 4) throw new ArgumentException($"Model pixels must be [B, 3, H, W]; got [{string.Join(", ", pixels.shape)}].", nameof(pixels));
         using var scope = NewDisposeScope();
-        var unit = pixels.detach().add(1).div(2);
-        return Enumerable.Range(0, (int)pixels.shape[0]).Select(i => Image.FromTensor(unit[i])).ToArray();
+        var bytes = ModelPixels.ToBytes(pixels.cpu()).data<byte>().ToArray();
+        int height = (int)pixels.shape[2], width = (int)pixels.shape[3], frameBytes = height * width * Image.Channels;
+        return Enumerable.Range(0, (int)pixels.shape[0])
+            .Select(i => new Image(height, width, bytes.AsSpan(i * frameBytes, frameBytes).ToArray()))
+            .ToArray();
     }
 
     /// <summary>h: frames [B, 3, H, W] in [−1, 1] → latent states [B, N, D].</summary>
