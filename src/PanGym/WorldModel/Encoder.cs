@@ -6,8 +6,12 @@ namespace PanGym.WorldModel;
 
 /// <summary>
 /// The encoder h of Generative Latent Prediction (PAN §3.1): a frame becomes N continuous latent tokens. Patches are
-/// embedded by a strided convolution, mixed by a small vision transformer, and read out by N learned query tokens that
-/// cross-attend to the patches (a Perceiver-style bottleneck, so N is free of the patch grid). Deterministic.
+/// embedded by a strided convolution, mixed by a small vision transformer, and read out by N query tokens that
+/// cross-attend to the patches (a Perceiver-style bottleneck). Each query starts from the average of the patches in its
+/// own region of the frame (<see cref="EncoderConfig.LatentGrid"/>) plus a learned embedding, so that from the first
+/// step each latent token describes what is where; with queries that were learned alone, every frame would start out
+/// encoded almost alike (uniform attention reads the frame's mean) and the dynamics would have nothing to predict.
+/// Deterministic.
 /// </summary>
 public sealed class Encoder : nn.Module<Tensor, Tensor>
 {
@@ -46,7 +50,16 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"The encoder takes frames [B, 3, {Config.ImageSize}, {Config.ImageSize}]; got [{string.Join(", ", frames.shape)}].");
         var patches = patchify.forward(frames).flatten(2).transpose(1, 2) + positions;
         foreach (var block in blocks) patches = block.forward(patches, null);
-        var latent = readout.forward(queries.expand(frames.shape[0], -1, -1), patches);
+        var latent = readout.forward(queries + RegionAverages(patches), patches);
         return project.forward(norm.forward(latent));
+    }
+
+    /// <summary>Patch tokens [B, P, W] averaged over the regions of <see cref="EncoderConfig.LatentGrid"/>: [B, N, W].</summary>
+    Tensor RegionAverages(Tensor patches)
+    {
+        int side = Config.ImageSize / Config.PatchSize;
+        var (rows, columns) = Config.LatentGrid;
+        var grid = patches.transpose(1, 2).unflatten(2, [side, side]);
+        return nn.functional.adaptive_avg_pool2d(grid, [rows, columns]).flatten(2).transpose(1, 2);
     }
 }

@@ -18,6 +18,24 @@ public sealed record EncoderConfig
         if (latentTokens <= 0 || latentWidth <= 0)
             throw new ArgumentException($"Latent tokens ({latentTokens}) and latent width ({latentWidth}) must be positive.");
         (ImageSize, PatchSize, Width, Depth, Heads, LatentTokens, LatentWidth) = (imageSize, patchSize, width, depth, heads, latentTokens, latentWidth);
+        int side = imageSize / patchSize;
+        if (LatentGrid.Rows > side || LatentGrid.Columns > side)
+            throw new ArgumentException(
+                $"{latentTokens} latent tokens lay out as a {LatentGrid.Rows}×{LatentGrid.Columns} grid, larger than the {side}×{side} patch grid; use fewer latent tokens or smaller patches.");
+    }
+
+    /// <summary>
+    /// The grid of image regions the latent tokens start from: rows × columns = N, as square as N allows (8 → 2×4,
+    /// 16 → 4×4, 256 → 16×16).
+    /// </summary>
+    public (int Rows, int Columns) LatentGrid
+    {
+        get
+        {
+            int rows = (int)Math.Sqrt(LatentTokens);
+            while (LatentTokens % rows != 0) rows--;
+            return (rows, LatentTokens / rows);
+        }
     }
 
     /// <summary>Frame height and width in pixels.</summary>

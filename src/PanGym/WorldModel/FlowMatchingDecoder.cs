@@ -36,6 +36,9 @@ public sealed class FlowMatchingDecoder : nn.Module
     [ComponentName(Name = "patch_embed")]
     private readonly Linear _patchEmbed;
 
+    [ComponentName(Name = "previous_embed")]
+    private readonly Linear _previousEmbed;
+
     [ComponentName(Name = "patch_position")]
     private readonly Parameter _patchPosition;
 
@@ -79,6 +82,7 @@ public sealed class FlowMatchingDecoder : nn.Module
         Config = config;
         var width = config.Width;
         _patchEmbed = nn.Linear(config.PatchValues, width);
+        _previousEmbed = nn.Linear(config.PatchValues, width);
         _patchPosition = new Parameter(SinCosPositions(config.PatchesPerSide, width));
         _chunkPosition = new Parameter(randn(config.MaxChunks, width) * 0.02);
         _timeIn = nn.Linear(TimeFrequencies, width);
@@ -120,6 +124,7 @@ public sealed class FlowMatchingDecoder : nn.Module
         var (batch, chunks) = CheckChunks(noisyChunks, tau, latents, nameof(noisyChunks));
         using var scope = NewDisposeScope();
         var tokens = _patchEmbed.forward(Patchify(noisyChunks))
+                     + _previousEmbed.forward(Patchify(PreviousFrames(noisyChunks)))
                      + _patchPosition
                      + _chunkPosition.narrow(0, 0, chunks).unsqueeze(1);
         var condition = _timeOut.forward(nn.functional.silu(_timeIn.forward(TimeEmbedding(tau))))
@@ -210,6 +215,19 @@ public sealed class FlowMatchingDecoder : nn.Module
     {
         var previous = cat([contextFrame.unsqueeze(1), frames.narrow(1, 0, frames.shape[1] - 1)], 1);
         return frames - previous;
+    }
+
+    /// <summary>
+    /// The frame each chunk follows, as far as the sequence tells it: the context frame plus the (noisy) changes of the
+    /// chunks before, an exclusive running sum over chunks (zeros for the context chunk itself). Every patch token gets
+    /// the same patch of its previous frame as a second input, so a token sees what was at its place one frame earlier
+    /// without first having to learn to find it by attention (conditioning by concatenation, as video diffusion models
+    /// feed their context frames). It reads only earlier chunks, so the chunk-causal structure holds.
+    /// </summary>
+    private static Tensor PreviousFrames(Tensor chunks)
+    {
+        var running = chunks.cumsum(1);
+        return cat([zeros_like(running.narrow(1, 0, 1)), running.narrow(1, 0, running.shape[1] - 1)], 1);
     }
 
     /// <summary>[B, C, ch, H, W] → [B, C, T, ch·P·P], patches in row-major order.</summary>

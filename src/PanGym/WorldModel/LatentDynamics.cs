@@ -9,7 +9,10 @@ namespace PanGym.WorldModel;
 /// The dynamics f of Generative Latent Prediction (PAN §3.2): a Qwen2-family LLM reads the whole history of latent
 /// states and text actions laid out as a multi-turn chat (<see cref="ChatTurnLayout"/>) and writes the next latent
 /// state into N learned query slots. Latent tokens enter through a linear projection into the LM's width, and the
-/// slots' final hidden states leave through one back to latent width.
+/// slots' final hidden states leave through one back to latent width as the change of state: ŝ_{t+1} = s_t + Δ, with the
+/// output projection starting at zero. The residual form starts the dynamics at "nothing changes", the right prior for
+/// a world where most of a frame stays put, and lets every gradient step go to what the action changes instead of to
+/// first reproducing s_t through the chat.
 /// </summary>
 /// <remarks>
 /// Training reads the true encoded states as history (teacher forcing) and predicts every step of a sequence in one
@@ -37,6 +40,11 @@ public sealed class LatentDynamics : nn.Module
         int hidden = backbone.Config.HiddenSize;
         stateIn = nn.Linear(config.LatentWidth, hidden);
         stateOut = nn.Linear(hidden, config.LatentWidth);
+        using (no_grad())
+        {
+            nn.init.zeros_(stateOut.weight);
+            nn.init.zeros_(stateOut.bias!);
+        }
         querySlots = nn.Parameter(randn(config.LatentTokens, hidden).mul_(0.02));
         RegisterComponents();
         if (config.Training == BackboneTraining.Frozen)
@@ -71,7 +79,7 @@ public sealed class LatentDynamics : nn.Module
         var turns = TurnEmbeddings(states, actions);
         var hidden = backbone.ForwardEmbeddings(turns.reshape(batch, length * TurnLength, -1));
         var slots = hidden.reshape(batch, length, TurnLength, -1).narrow(2, _layout.SlotOffset, Config.LatentTokens);
-        return stateOut.forward(slots.to_type(ScalarType.Float32)).MoveToOuterDisposeScope();
+        return (states + stateOut.forward(slots.to_type(ScalarType.Float32))).MoveToOuterDisposeScope();
     }
 
     /// <summary>An empty history for <paramref name="batchSize"/> trajectories.</summary>
@@ -98,7 +106,7 @@ public sealed class LatentDynamics : nn.Module
         var hidden = backbone.ForwardEmbeddings(newTokens, history.Cache);
         history.Turns++;
         var slots = hidden.narrow(1, hidden.shape[1] - Config.LatentTokens, Config.LatentTokens);
-        return stateOut.forward(slots.to_type(ScalarType.Float32)).MoveToOuterDisposeScope();
+        return (state + stateOut.forward(slots.to_type(ScalarType.Float32))).MoveToOuterDisposeScope();
     }
 
     /// <summary>Embeddings [B, L, turn length, H] of L turns: template and action tokens embedded, states projected, slots learned.</summary>

@@ -13,7 +13,7 @@ public class LatentDynamicsTests
     static LatentDynamics Build(BackboneTraining training = BackboneTraining.Full, int seed = 0)
     {
         manual_seed(seed);
-        return new LatentDynamics(new LatentDynamicsConfig(N, D, maxActionTokens: 32, training), new Qwen2Model(Qwen2Config.Tiny), new ByteTokenizer());
+        return DynamicsOutput.Randomize(new LatentDynamics(new LatentDynamicsConfig(N, D, maxActionTokens: 32, training), new Qwen2Model(Qwen2Config.Tiny), new ByteTokenizer()), seed);
     }
 
     static IReadOnlyList<IReadOnlyList<string>> ActionRows(int batch, int length, int offset = 0) =>

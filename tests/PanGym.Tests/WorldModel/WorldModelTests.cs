@@ -45,12 +45,12 @@ public sealed class WorldModelTests : IDisposable
         var (before, actions, after) = ShapesWorldTransitions(16, seed: 3);
         using var frames = stack([model.ToModelPixels(before), model.ToModelPixels(after)], 1);
         var actionRows = actions.Select(a => (IReadOnlyList<string>)[a]).ToArray();
-        const int steps = 400;
+        const int steps = 300;
         using var optimizer = optim.AdamW(model.TrainableParameters(), lr: 3e-3);
         var generator = new Generator(7);
         var losses = new List<double>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (losses.Count < steps && clock.Elapsed < TimeSpan.FromSeconds(55))
+        while (losses.Count < steps && clock.Elapsed < TimeSpan.FromSeconds(90))
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
@@ -73,7 +73,7 @@ public sealed class WorldModelTests : IDisposable
         double modelPsnr = frames16.Zip(after).Average(p => Psnr(p.First, p.Second));
         double copyPsnr = before.Zip(after).Average(p => Psnr(p.First, p.Second));
         Console.WriteLine($"tiny overfit: PSNR model {modelPsnr:F2} dB vs copy-last {copyPsnr:F2} dB");
-        Assert.True(modelPsnr > copyPsnr - 1.0, $"sampled frames ({modelPsnr:F2} dB) fall more than 1 dB below copying the last frame ({copyPsnr:F2} dB)");
+        Assert.True(modelPsnr > copyPsnr, $"sampled frames ({modelPsnr:F2} dB) do not beat copying the last frame ({copyPsnr:F2} dB) after {losses.Count} steps");
     }
 
     [Fact]
@@ -153,6 +153,7 @@ public sealed class WorldModelTests : IDisposable
     public void A_32_step_imagined_video_returns_32_frames(VideoDecoding decoding)
     {
         using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny);
+        DynamicsOutput.Randomize(model.Dynamics);
         var (before, _, _) = ShapesWorldTransitions(1, seed: 4);
         var actions = Enumerable.Range(0, 32).Select(i => ShapesWorldAction.Candidates[i % ShapesWorldAction.Candidates.Count]).ToArray();
         var frames = model.ImagineVideo(before[0], actions, new FlowSamplingOptions(steps: 4, decoding: decoding, windowSize: 2));
@@ -165,6 +166,7 @@ public sealed class WorldModelTests : IDisposable
     public void Cached_path_is_causal_too()
     {
         using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny);
+        DynamicsOutput.Randomize(model.Dynamics);
         using var noGrad = no_grad();
         using var states = randn(6, 1, 8, 32);
         string[] Actions(int changeAt) => Enumerable.Range(0, 6).Select(t => t == changeAt ? "push down" : "wait").ToArray();
@@ -186,6 +188,7 @@ public sealed class WorldModelTests : IDisposable
     public void A_thousand_inference_steps_hold_the_live_tensor_count_steady()
     {
         using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny);
+        DynamicsOutput.Randomize(model.Dynamics);
         using var noGrad = no_grad();
         var (before, _, _) = ShapesWorldTransitions(1, seed: 4);
         using var context = model.ToModelPixels(before);
