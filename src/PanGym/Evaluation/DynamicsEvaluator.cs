@@ -69,23 +69,22 @@ public sealed class DynamicsEvaluator(EvaluationConfig? config = null)
             return rolled;
         }
 
-        DriftCurve Drift(IFramePredictor predictor, IReadOnlyList<IReadOnlyList<Image>> rolled) => DriftCurve.From(predictor.Name,
+        IReadOnlyList<IReadOnlyList<FrameScore>> RolloutScores(IReadOnlyList<IReadOnlyList<Image>> rolled) =>
             [.. episodes.Select((e, i) => (IReadOnlyList<FrameScore>)[.. Enumerable.Range(1, e.Steps).Select(h =>
-                scoring.Score(rolled[i][h - 1], e.Frames[h], e.Positions[h], null, truthObjects[i][h]))])]);
+                scoring.Score(rolled[i][h - 1], e.Frames[h], e.Positions[h], null, truthObjects[i][h]))])];
 
         var rollouts = Rollouts(model);
-        var drift = Drift(model, rollouts);
-        var driftCopy = Drift(copyLast, Rollouts(copyLast));
+        var rolloutScores = RolloutScores(rollouts);
+        var drift = DriftCurve.From(model.Name, rolloutScores);
+        var driftCopy = DriftCurve.From(copyLast.Name, RolloutScores(Rollouts(copyLast)));
 
-        progress?.Report("smoothness and consistency");
+        progress?.Report("smoothness");
         var smoothness = new SmoothnessMetrics(
             Estimate.OfMean(episodes.SelectMany((e, i) => Enumerable.Range(0, e.Steps).Select(t =>
                 PixelError.MeanAbsoluteDifference(t == 0 ? e.Frames[0] : rollouts[i][t - 1], rollouts[i][t]))), least: 0),
             Estimate.OfMean(episodes.SelectMany(e => Enumerable.Range(0, e.Steps).Select(t =>
                 PixelError.MeanAbsoluteDifference(e.Frames[t], e.Frames[t + 1]))), least: 0));
-        int consistentFrames = episodes.Select((e, i) => Enumerable.Range(1, e.Steps).Count(h =>
-            scoring.Score(rollouts[i][h - 1], e.Frames[h], e.Positions[h], null, truthObjects[i][h]).Consistent)).Sum();
-        var rolloutConsistency = Estimate.OfProportion(consistentFrames, episodes.Sum(e => e.Steps));
+        var rolloutConsistency = Estimate.OfProportion(rolloutScores.Sum(e => e.Count(s => s.Consistent)), rolloutScores.Sum(e => e.Count));
 
         var oneStepMetrics = OneStepMetrics.From(model.Name, oneStep);
         AblationResult? ablation = oneStepNoHistory is null ? null : new AblationResult(

@@ -69,6 +69,21 @@ public sealed class WorldModelPredictorTests : IDisposable
         Assert.Equal("world model, no history", cut.Name);
     }
 
+    [Theory]
+    [InlineData(PredictorHistory.Full)]
+    [InlineData(PredictorHistory.LastStateOnly)]
+    public void Predictions_leave_no_tensors_behind(PredictorHistory history)
+    {
+        var episode = _simulator.Record(8, 3);
+        var predictor = new WorldModelPredictor(_model, Fast, history);
+        predictor.PredictOneStep([episode.Frames], [episode.Actions]);
+        predictor.Rollout([episode.Frames[0]], [episode.Actions]);
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        predictor.PredictOneStep([episode.Frames], [episode.Actions]);
+        predictor.Rollout([episode.Frames[0]], [episode.Actions]);
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
     [Fact]
     public void Bad_input_is_refused_with_the_problem_named()
     {
