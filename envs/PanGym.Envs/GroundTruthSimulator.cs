@@ -50,9 +50,6 @@ public sealed class GroundTruthSimulator<TState, TAction> : IGroundTruthSimulato
     public bool HasHiddenState { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> CandidateActions => ((TextSpace)_env.ActionSpace).Candidates;
-
-    /// <inheritdoc />
     public GroundTruthEpisode Record(int seed, int steps)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);

@@ -25,9 +25,6 @@ public interface IGroundTruthSimulator : IDisposable
     /// </summary>
     bool HasHiddenState { get; }
 
-    /// <summary>The fixed candidate actions (for listings and error messages).</summary>
-    IReadOnlyList<string> CandidateActions { get; }
-
     /// <summary>
     /// Resets with <paramref name="seed"/> and takes <paramref name="steps"/> actions chosen by the environment's
     /// exploration policy (seeded by the episode's seed as the training data is), without stopping at the goal.
