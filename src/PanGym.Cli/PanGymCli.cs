@@ -23,6 +23,8 @@ internal static class PanGymCli
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TorchCommand.Create());
         root.Subcommands.Add(TrainCommand.Create(services));
+        root.Subcommands.Add(EvalCommand.Create(services));
+        root.Subcommands.Add(RolloutCommand.Create(services));
         return CliErrors.Invoke(root, args);
     }
 }

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using PanGym.Envs;
+using PanGym.Evaluation;
+using PanGym.Gym;
+using PanGym.WorldModel;
+using Spectre.Console;
+using TorchSharp;
+
+namespace PanGym.Cli.Commands;
+
+/// <summary>
+/// <c>pangym eval</c>: measures a trained world model against a ground-truth environment (PAN §7): one-step PSNR, SSIM
+/// and action fidelity beside copying the last frame, rollout drift to the horizon, smoothness, consistency and, where
+/// one frame hides the state (MomentumWorld), the no-history ablation; prints the headline figures and writes the report
+/// folder (metrics.json, report.md, report.html).
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create(IServiceProvider services)
+    {
+        var checkpointOption = new Option<DirectoryInfo>("--checkpoint") { Description = "A world-model checkpoint folder, or a training output folder (its checkpoint/model).", Required = true };
+        var envOption = new Option<string>("--env") { Description = "The ground-truth environment (ShapesWorld-v0, MomentumWorld-v0), made at the model's frame size.", Required = true };
+        var episodesOption = new Option<int>("--episodes") { Description = "Held-out episodes.", DefaultValueFactory = _ => EvaluationConfig.Default.Episodes };
+        var horizonOption = new Option<int>("--horizon") { Description = "Actions per episode, H: one-step scores over every step, rollouts to H.", DefaultValueFactory = _ => EvaluationConfig.Default.Horizon };
+        var stepsOption = new Option<int>("--steps") { Description = "K, flow-matching solver steps per decoded frame.", DefaultValueFactory = _ => WorldModelPredictor.DefaultSampling.Steps };
+        var seedOption = new Option<int>("--seed") { Description = "Which block of held-out seeds (episode i resets with 1,500,000,000 + seed + i), and the decoder's noise seed.", DefaultValueFactory = _ => 0 };
+        var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." };
+        var outOption = new Option<DirectoryInfo>("--out") { Description = "Report folder: metrics.json, report.md, report.html, plots and rollout GIFs.", Required = true };
+
+        var command = new Command("eval", "Evaluate a world model against a ground-truth environment and write a report.")
+        {
+            checkpointOption, envOption, episodesOption, horizonOption, stepsOption, seedOption, threadsOption, outOption,
+        };
+        command.SetAction(parse =>
+        {
+            string outFolder = EvaluationReportWriter.EnsureReportFolder(parse.GetValue(outOption)!.FullName);
+            var config = new EvaluationConfig(parse.GetValue(episodesOption), parse.GetValue(horizonOption), parse.GetValue(seedOption));
+            var sampling = new FlowSamplingOptions(steps: parse.GetValue(stepsOption), temperature: 0);
+            if (parse.GetValue(threadsOption) is int threads)
+            {
+                if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}.");
+                torch.set_num_threads(threads);
+            }
+            var registry = services.GetRequiredService<EnvRegistry>();
+            var spec = registry.Spec(parse.GetValue(envOption)!);
+            string checkpoint = CheckpointLocator.Resolve(parse.GetValue(checkpointOption)!.FullName);
+            using var model = WorldModelCheckpoint.Load(checkpoint);
+            int size = model.Config.ImageSize;
+            using var simulator = GroundTruthSimulators.For(registry.Make(spec.Id, new Dictionary<string, object?> { ["size"] = size }));
+            var predictor = new WorldModelPredictor(model, sampling, PredictorHistory.Full, config.Seed);
+            var noHistory = simulator.HasHiddenState ? new WorldModelPredictor(model, sampling, PredictorHistory.LastStateOnly, config.Seed) : null;
+            KeyValuePair<string, string>[] details =
+            [
+                new("checkpoint", checkpoint),
+                new("model", $"{model.Config.Preset} preset, {model.ParameterCounts()["total"]:N0} parameters, {size}×{size} frames"),
+                new("decoding", $"{sampling.Steps} {sampling.Solver} steps per frame, temperature {sampling.Temperature}, step by step"),
+            ];
+
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            console.MarkupLine($"evaluating [bold]{Markup.Escape(model.Config.Preset)}[/] model on {config.Episodes} held-out {Markup.Escape(spec.Id)} episodes " +
+                $"of {config.Horizon} steps ({size}×{size}){(noHistory is null ? "" : ", with the no-history ablation")}");
+            EvaluationReport? report = null;
+            console.Status().Start("starting", context =>
+            {
+                report = new DynamicsEvaluator(config).Evaluate(simulator, predictor, noHistory, details,
+                    new InlineProgress<string>(stage => context.Status(Markup.Escape(stage))));
+            });
+            var files = EvaluationReportWriter.Write(report!, outFolder);
+            Summarise(console, report!, files);
+            return 0;
+        });
+        return command;
+    }
+
+    static void Summarise(IAnsiConsole console, EvaluationReport report, EvaluationReportFiles files)
+    {
+        static string Number(Estimate e, string format) =>
+            $"{e.Mean.ToString(format, CultureInfo.InvariantCulture)} [{Bound(e.Lower, format)}, {Bound(e.Upper, format)}]";
+        static string Bound(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "∞";
+        static string Percent(Estimate e) => string.Create(CultureInfo.InvariantCulture, $"{100 * e.Mean:F1} % [{100 * e.Lower:F1}, {100 * e.Upper:F1}]");
+
+        var columns = new List<OneStepMetrics> { report.OneStep, report.OneStepCopyLast };
+        if (report.Ablation is { } ablation) columns.Add(ablation.NoHistory);
+        var table = new Table().Title("one step ahead, 95 % CI").AddColumn("metric");
+        foreach (var column in columns) table.AddColumn(new TableColumn(Markup.Escape(column.Predictor)).RightAligned());
+        table.AddRow(["action fidelity", .. columns.Select(c => Markup.Escape(Percent(c.ActionFidelity)))]);
+        table.AddRow(["PSNR (dB)", .. columns.Select(c => Markup.Escape(Number(c.Psnr, "F2")))]);
+        table.AddRow(["SSIM", .. columns.Select(c => Markup.Escape(Number(c.Ssim, "F4")))]);
+        table.AddRow(["position error (px)", .. columns.Select(c => Markup.Escape(Number(c.PositionError, "F2")))]);
+        console.Write(table);
+
+        int horizon = report.Drift.Horizon;
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"PSNR gain over copying the last frame: {report.PsnrGain:+0.00;-0.00} dB"));
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rollout drift at horizon {horizon}: PSNR {report.Drift.Psnr[^1].Mean:F2} dB (copy last {report.DriftCopyLast.Psnr[^1].Mean:F2}), " +
+            $"position error {report.Drift.PositionError[^1].Mean:F2} px (copy last {report.DriftCopyLast.PositionError[^1].Mean:F2})"));
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"smoothness: imagined jumps {report.Smoothness.Predicted.Mean:F3} vs true {report.Smoothness.Truth.Mean:F3}; consistent rollout frames {100 * report.RolloutConsistency.Mean:F1} %"));
+        if (report.Ablation is { } a)
+            console.WriteLine($"no-history ablation: one-step MSE difference (no history − full) {Number(a.MeanSquaredErrorDifference, "F3")}: " +
+                (a.HistoryHelps ? "the history helps (the 95 % CI excludes zero)" : "not shown to help (the 95 % CI does not lie above zero)"));
+        if (files.Note is not null) console.WriteLine(files.Note);
+        console.WriteLine($"report:  {files.Html}");
+        console.WriteLine($"metrics: {files.Metrics}");
+    }
+
+    /// <summary>Reports on the calling thread at once.</summary>
+    sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,54 @@
+using PanGym.Gym;
+
+namespace PanGym.Evaluation;
+
+/// <summary>
+/// Scores a predicted frame against the truth by pixels and by what the environment's probe reads out of it (PAN §7:
+/// action fidelity, state error, consistency).
+/// </summary>
+/// <param name="probe">The environment's state probe.</param>
+/// <param name="frameSize">Side of the frames; the position error of a missing object.</param>
+/// <param name="config">The tolerances.</param>
+internal sealed class FrameScoring(IStateProbe probe, int frameSize, EvaluationConfig config)
+{
+    /// <summary>
+    /// The scores of <paramref name="predicted"/> against <paramref name="truth"/>, where the true objects are at
+    /// <paramref name="positions"/> after moving by <paramref name="displacements"/> (null: no action fidelity, as in a
+    /// rollout) and the truth's probe found <paramref name="truthObjects"/>.
+    /// </summary>
+    public FrameScore Score(Image predicted, Image truth, IReadOnlyDictionary<string, (double X, double Y)> positions,
+        IReadOnlyDictionary<string, (double Dx, double Dy)>? displacements, IReadOnlyList<ProbedObject> truthObjects)
+    {
+        var found = probe.Probe(predicted).ToDictionary(o => o.Name);
+        bool faithful = found.Count == positions.Count;
+        double errorSum = 0;
+        int missing = 0;
+        foreach (var (name, (x, y)) in positions)
+        {
+            if (!found.TryGetValue(name, out var seen))
+            {
+                missing++;
+                errorSum += frameSize;
+                faithful = false;
+                continue;
+            }
+            double miss = Math.Sqrt((seen.X - x) * (seen.X - x) + (seen.Y - y) * (seen.Y - y));
+            errorSum += miss;
+            if (displacements is not null)
+            {
+                var (dx, dy) = displacements.TryGetValue(name, out var d) ? d : (0, 0);
+                if (miss > config.AllowedMiss(Math.Sqrt(dx * dx + dy * dy))) faithful = false;
+            }
+        }
+        bool consistent = found.Count == truthObjects.Count && truthObjects.All(t =>
+            found.TryGetValue(t.Name, out var seen) && Math.Abs(seen.Area - t.Area) <= config.AreaTolerance * t.Area);
+        int count = Math.Max(1, positions.Count);
+        return new FrameScore(
+            PixelError.MeanSquaredError(predicted, truth),
+            StructuralSimilarity.Compute(predicted, truth),
+            displacements is not null && faithful,
+            errorSum / count,
+            (double)missing / count,
+            consistent);
+    }
+}
