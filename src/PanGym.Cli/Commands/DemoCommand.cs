@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using PanGym.Envs;
 using PanGym.Gym;
 using PanGym.Media;
@@ -6,42 +8,75 @@ using PanGym.Media;
 namespace PanGym.Cli.Commands;
 
 /// <summary>
-/// <c>pangym demo</c>: the main job on the built-in default environment. For now it plays a ShapesWorld episode with the
-/// optimal expert and records it as mp4 and gif; the world-model issues extend it to train, evaluate and imagine.
+/// <c>pangym demo</c>, the main job on the built-in default environment, as three of the CLI's own commands in a row:
+/// <list type="number">
+/// <item><c>pangym train</c>: generates ShapesWorld episodes at 32×32 (the small preset's frame size, so that the CPU
+/// budget buys enough steps) and trains the small preset for a fixed wall-clock budget;</item>
+/// <item><c>pangym eval</c>: measures the trained model on held-out episodes beside copying the last frame (PAN §7:
+/// action fidelity, one-step PSNR/SSIM, drift to horizon 32) and writes the report;</item>
+/// <item><c>pangym rollout</c>: imagines an episode of expert actions and writes it beside the truth.</item>
+/// </list>
+/// Running it again continues an unfinished training run in the same folder and re-evaluates.
 /// </summary>
 internal static class DemoCommand
 {
-    public static Command Create()
+    /// <summary>Canvas of the demo's ShapesWorld: the small preset's frame size.</summary>
+    const int Size = 32;
+
+    public static Command Create(Func<string[], int> run)
     {
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")) };
-        var seedOption = new Option<int>("--seed") { Description = "Seed of the episode.", DefaultValueFactory = _ => 0 };
-        var command = new Command("demo", "Run the demo on ShapesWorld and write its videos.") { outOption, seedOption };
+        var minutesOption = new Option<double>("--minutes") { Description = "Training budget in wall-clock minutes.", DefaultValueFactory = _ => 10 };
+        var seedOption = new Option<int>("--seed") { Description = "Seed of the data, the model and the evaluation.", DefaultValueFactory = _ => 0 };
+        var command = new Command("demo", "Train the small world model on ShapesWorld, evaluate it, and imagine an episode beside the truth.")
+        {
+            outOption, minutesOption, seedOption,
+        };
         command.SetAction(parse =>
         {
-            var folder = parse.GetValue(outOption)!;
-            if (File.Exists(folder.FullName)) throw new IOException($"The output folder \"{folder.FullName}\" is a file.");
-            using var env = new ShapesWorld();
-            var expert = new ShapesWorldExpert(env);
-            var (observation, info) = env.Reset(parse.GetValue(seedOption));
-            Console.WriteLine($"ShapesWorld {env.Config.Size}×{env.Config.Size}, seed {parse.GetValue(seedOption)}: {info["goal"]}");
-            var frames = new List<Image> { observation };
-            for (int step = 1; step <= 50; step++)
-            {
-                var action = expert.Act(env.State);
-                var result = env.Step(action);
-                frames.Add(result.Observation);
-                Console.WriteLine($"step {step,2}: {action}");
-                if (result.Terminated) break;
-            }
-            foreach (var extension in new[] { "mp4", "gif" })
-            {
-                var path = Path.Combine(folder.FullName, $"shapesworld-expert.{extension}");
-                VideoWriter.Write(path, frames, env.Metadata.RenderFps, scale: 4);
-                Console.WriteLine($"wrote {path}");
-            }
-            Console.WriteLine($"{(env.IsSuccess(env.State) ? "goal reached" : "goal not reached")} in {frames.Count - 1} steps");
+            var folder = parse.GetValue(outOption)!.FullName;
+            if (File.Exists(folder)) throw new IOException($"The output folder \"{folder}\" is a file.");
+            double minutes = parse.GetValue(minutesOption);
+            if (!(minutes > 0) || !double.IsFinite(minutes)) throw new ArgumentException($"--minutes must be a positive number of minutes, got {minutes}.");
+            string seed = parse.GetValue(seedOption).ToString(CultureInfo.InvariantCulture);
+            string train = Path.Combine(folder, "train"), report = Path.Combine(folder, "report"), video = Path.Combine(folder, "rollout.gif");
+            var clock = Stopwatch.StartNew();
+
+            Console.WriteLine($"1/3 train: the small preset on ShapesWorld {Size}×{Size}, {minutes.ToString(CultureInfo.InvariantCulture)} minutes");
+            string[] trainArgs = Directory.Exists(Path.Combine(train, "checkpoint"))
+                ? ["train", "--resume", "--out", train]
+                : ["train", "--env", "ShapesWorld-v0", "--size", $"{Size}", "--preset", "small",
+                   "--minutes", minutes.ToString(CultureInfo.InvariantCulture), "--seed", seed, "--out", train];
+            if (run(trainArgs) is int trained and not 0) return trained;
+
+            Console.WriteLine("2/3 evaluate on held-out episodes");
+            if (run(["eval", "--checkpoint", train, "--env", "ShapesWorld-v0", "--episodes", "8", "--horizon", "32",
+                     "--steps", "8", "--seed", seed, "--out", report]) is int evaluated and not 0) return evaluated;
+
+            Console.WriteLine("3/3 imagine an expert episode beside the truth");
+            if (run(["rollout", "--checkpoint", train, "--env", "ShapesWorld-v0", "--seed", seed, "--actions", ExpertActions(parse.GetValue(seedOption)),
+                     "--beside-truth", "--steps", "8", "--out", video]) is int rolled and not 0) return rolled;
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo done in {clock.Elapsed.TotalMinutes:F1} minutes"));
+            Console.WriteLine($"report:  {Path.Combine(report, "report.html")}");
+            Console.WriteLine($"video:   {video} (truth left, imagined right)");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The expert's actions from the seeded start to the goal (at most 16), joined for <c>pangym rollout --actions</c>.</summary>
+    static string ExpertActions(int seed)
+    {
+        using var env = new ShapesWorld(ShapesWorldConfig.ForSize(Size));
+        var expert = new ShapesWorldExpert(env);
+        env.Reset(seed);
+        var actions = new List<string>();
+        while (actions.Count < 16)
+        {
+            actions.Add(expert.Act(env.State));
+            if (env.Step(actions[^1]).Terminated) break;
+        }
+        return string.Join("; ", actions);
     }
 }
