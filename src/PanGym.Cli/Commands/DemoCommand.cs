@@ -28,9 +28,12 @@ internal static class DemoCommand
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")) };
         var minutesOption = new Option<double>("--minutes") { Description = "Training budget in wall-clock minutes.", DefaultValueFactory = _ => 10 };
         var seedOption = new Option<int>("--seed") { Description = "Seed of the data, the model and the evaluation.", DefaultValueFactory = _ => 0 };
+        var presetOption = new Option<string>("--preset") { Description = "Model size with 32×32 frames: small (the demo) or tiny (a quick look).", DefaultValueFactory = _ => "small" };
+        var episodesOption = new Option<int>("--episodes") { Description = "Held-out evaluation episodes.", DefaultValueFactory = _ => 8 };
+        var horizonOption = new Option<int>("--horizon") { Description = "Steps per evaluation episode, the drift curve's horizon.", DefaultValueFactory = _ => 32 };
         var command = new Command("demo", "Train the small world model on ShapesWorld, evaluate it, and imagine an episode beside the truth.")
         {
-            outOption, minutesOption, seedOption,
+            outOption, minutesOption, seedOption, presetOption, episodesOption, horizonOption,
         };
         command.SetAction(parse =>
         {
@@ -42,15 +45,17 @@ internal static class DemoCommand
             string train = Path.Combine(folder, "train"), report = Path.Combine(folder, "report"), video = Path.Combine(folder, "rollout.gif");
             var clock = Stopwatch.StartNew();
 
-            Console.WriteLine($"1/3 train: the small preset on ShapesWorld {Size}×{Size}, {minutes.ToString(CultureInfo.InvariantCulture)} minutes");
+            string preset = parse.GetValue(presetOption)!;
+            if (preset is not ("small" or "tiny")) throw new ArgumentException($"The demo trains the small or the tiny preset (32×32 frames), not \"{preset}\".");
+            Console.WriteLine($"1/3 train: the {preset} preset on ShapesWorld {Size}×{Size}, {minutes.ToString(CultureInfo.InvariantCulture)} minutes");
             string[] trainArgs = Directory.Exists(Path.Combine(train, "checkpoint"))
                 ? ["train", "--resume", "--out", train]
-                : ["train", "--env", "ShapesWorld-v0", "--size", $"{Size}", "--preset", "small",
+                : ["train", "--env", "ShapesWorld-v0", "--size", $"{Size}", "--preset", preset,
                    "--minutes", minutes.ToString(CultureInfo.InvariantCulture), "--seed", seed, "--out", train];
             if (run(trainArgs) is int trained and not 0) return trained;
 
             Console.WriteLine("2/3 evaluate on held-out episodes");
-            if (run(["eval", "--checkpoint", train, "--env", "ShapesWorld-v0", "--episodes", "8", "--horizon", "32",
+            if (run(["eval", "--checkpoint", train, "--env", "ShapesWorld-v0", "--episodes", $"{parse.GetValue(episodesOption)}", "--horizon", $"{parse.GetValue(horizonOption)}",
                      "--steps", "8", "--seed", seed, "--out", report]) is int evaluated and not 0) return evaluated;
 
             Console.WriteLine("3/3 imagine an expert episode beside the truth");

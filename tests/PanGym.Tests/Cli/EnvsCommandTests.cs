@@ -54,12 +54,16 @@ public sealed class EnvsCommandTests : IDisposable
     }
 
     [Fact]
-    public void Demo_reaches_the_goal_and_writes_both_videos()
+    public void Demo_trains_evaluates_and_imagines_beside_the_truth()
     {
-        var (code, output, error) = CliRunner.Run("demo", "--out", _folder);
-        Assert.True(code == 0, error);
-        Assert.Contains("goal reached", output);
-        Assert.True(File.Exists(Path.Combine(_folder, "shapesworld-expert.mp4")));
-        Assert.True(File.Exists(Path.Combine(_folder, "shapesworld-expert.gif")));
+        var (code, output, error) = CliRunner.Run("demo", "--preset", "tiny", "--minutes", "0.05", "--episodes", "2", "--horizon", "4", "--out", _folder);
+        Assert.True(code == 0, error + output);
+        Assert.Contains("1/3 train", output);
+        Assert.Contains("action fidelity", output);
+        Assert.True(File.Exists(Path.Combine(_folder, "train", "checkpoint", "model", "config.json")));
+        var metrics = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "report", "metrics.json")))!;
+        foreach (var key in new[] { "action_fidelity", "psnr", "psnr_copy_last" }) Assert.NotNull(metrics[key]);
+        Assert.True(new FileInfo(Path.Combine(_folder, "rollout.gif")).Length > 0);
+        Assert.True(File.Exists(Path.Combine(_folder, "report", "report.html")));
     }
 }
