@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
+using System.Runtime.InteropServices;
 using FFMpegCore;
 using FFMpegCore.Exceptions;
-using FFMpegCore.Pipes;
 using PanGym.Gym;
 using PanGym.Media;
 
@@ -11,15 +10,14 @@ namespace PanGym.Data.Video;
 
 /// <summary>
 /// Decodes a video file into square RGB frames at a chosen rate and size through ffmpeg, streaming: ffmpeg reads the
-/// file itself (Debian's ffmpeg 5.1 mishandles piped input) and writes raw rgb24 frames into an output pipe, which is
-/// read one frame at a time through a small bounded queue. A slow consumer holds ffmpeg back, so a long video never
-/// sits whole in memory or on disk.
+/// file itself (Debian's ffmpeg 5.1 mishandles piped input) and writes raw rgb24 frames into a named pipe (a FIFO in
+/// the temporary folder), which is read one frame at a time. ffmpeg blocks while the reader is behind, so a long video
+/// never sits whole in memory or on disk. (FFMpegCore's own output pipes are not used: they are closed as soon as ffmpeg
+/// exits, dropping whatever a slower reader has not read yet.) Where named pipes do not exist (Windows), ffmpeg writes a
+/// temporary file that is read once it is complete.
 /// </summary>
 public static class VideoFrameDecoder
 {
-    /// <summary>Frames decoded ahead of the consumer at most.</summary>
-    const int QueuedFrames = 8;
-
     /// <summary>
     /// The ffmpeg filter chain that samples <paramref name="fps"/> frames per second and makes them
     /// <paramref name="size"/>×<paramref name="size"/> rgb24: square pixels first (from the file's pixel aspect), then
@@ -39,7 +37,8 @@ public static class VideoFrameDecoder
 
     /// <summary>
     /// The frames of <paramref name="source"/> sampled at <paramref name="fps"/> frames per second, square of side
-    /// <paramref name="size"/>, in order. Frame i lies at i / <paramref name="fps"/> seconds.
+    /// <paramref name="size"/>, in order. Frame i lies at i / <paramref name="fps"/> seconds. Stopping the enumeration
+    /// early stops ffmpeg.
     /// </summary>
     /// <exception cref="VideoIngestException">ffmpeg failed to decode the file (the message has ffmpeg's own words).</exception>
     /// <exception cref="FFmpegNotFoundException">ffmpeg is not installed.</exception>
@@ -51,57 +50,54 @@ public static class VideoFrameDecoder
         if (!(double.IsFinite(fps) && fps > 0)) throw new ArgumentOutOfRangeException(nameof(fps), fps, "The frame rate must be positive.");
         FFmpegTools.EnsureAvailable();
         int frameBytes = size * size * Image.Channels;
-        var queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(QueuedFrames) { SingleReader = true, SingleWriter = true });
+        string output = Path.Combine(Path.GetTempPath(), $"pangym-decode-{Guid.NewGuid():N}.rgb");
+        bool streaming = !OperatingSystem.IsWindows() && MakeFifo(output, 0x180) == 0; // 0600
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sink = new StreamPipeSink(async (stream, token) =>
-        {
-            while (true)
-            {
-                var buffer = new byte[frameBytes];
-                int read = await stream.ReadAtLeastAsync(buffer, frameBytes, throwOnEndOfStream: false, token).ConfigureAwait(false);
-                if (read < frameBytes)
-                {
-                    if (read > 0) throw new InvalidDataException($"ffmpeg's output ended inside a frame ({read} of {frameBytes} bytes).");
-                    return;
-                }
-                await queue.Writer.WriteAsync(buffer, token).ConfigureAwait(false);
-            }
-        });
+        // A FIFO's reader blocks in open until ffmpeg opens it for writing, so open it on the side; a regular file is read when complete.
+        var opening = streaming ? Task.Run(() => OpenRead(output), CancellationToken.None) : null;
         string filters = FilterChain(source, fps, size, framing);
         var decoding = Task.Run(() => FFMpegArguments
             .FromFileInput(source.Path, verifyExists: true)
-            .OutputToPipe(sink, output => output
+            .OutputToFile(output, overwrite: true, options => options
                 .WithCustomArgument($"-map 0:v:0 -an -sn -dn -vf \"{filters}\"")
                 .ForceFormat("rawvideo"))
-            .ProcessAsynchronously(throwOnError: true, cancellationToken: stop.Token), CancellationToken.None);
-        _ = decoding.ContinueWith(_ => queue.Writer.TryComplete(), TaskScheduler.Default);
+            .ProcessAsynchronously(true, null, stop.Token), CancellationToken.None);
+        if (opening is not null)
+            _ = decoding.ContinueWith(_ => ReleaseReader(output, opening), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
-        bool finished = false;
         int index = 0;
+        Stream? stream = null;
+        bool finished = false;
         try
         {
-            while (await queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-                while (queue.Reader.TryRead(out var bytes))
+            if (opening is null)
+            {
+                await WaitQuietly(decoding).ConfigureAwait(false);
+                stream = File.Exists(output) ? OpenRead(output) : Stream.Null;
+            }
+            else stream = await opening.ConfigureAwait(false);
+            while (true)
+            {
+                var buffer = new byte[frameBytes];
+                int read = await stream.ReadAtLeastAsync(buffer, frameBytes, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (read < frameBytes)
                 {
-                    yield return new VideoFrame(index, index / fps, new Image(size, size, bytes));
-                    index++;
+                    if (read > 0)
+                        throw new VideoIngestException(source.Path, $"ffmpeg's output for {source.Path} ended inside frame {index} ({read} of {frameBytes} bytes).");
+                    break;
                 }
+                yield return new VideoFrame(index, index / fps, new Image(size, size, buffer));
+                index++;
+            }
             finished = true;
         }
         finally
         {
-            if (!finished)
-            {
-                await stop.CancelAsync().ConfigureAwait(false);
-                try
-                {
-                    await decoding.ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is OperationCanceledException or FFMpegException or IOException or InvalidDataException)
-                {
-                    // The consumer stopped early; ffmpeg was stopped with it, and how it ended no longer matters.
-                }
-            }
+            if (!finished) await stop.CancelAsync().ConfigureAwait(false);
+            stream?.Dispose();
+            await WaitQuietly(decoding).ConfigureAwait(false);
+            if (opening is not null) (await WaitQuietly(opening).ConfigureAwait(false))?.Dispose();
+            File.Delete(output);
         }
         try
         {
@@ -111,9 +107,37 @@ public static class VideoFrameDecoder
         {
             throw new VideoIngestException(source.Path, $"ffmpeg failed to decode {source.Path} after {index} frames: {FFmpegMessages.Describe(e)}", e);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException)
+    }
+
+    static FileStream OpenRead(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1 << 16);
+
+    /// <summary>When ffmpeg ends without ever opening the FIFO (it failed first), a brief writer lets the blocked reader open and see the end.</summary>
+    static void ReleaseReader(string fifo, Task<FileStream> opening)
+    {
+        if (opening.IsCompleted) return;
+        try
         {
-            throw new VideoIngestException(source.Path, $"Reading the frames ffmpeg decoded from {source.Path} failed after {index} frames: {e.Message}", e);
+            using var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
+        }
+        catch (IOException)
+        {
+            // The reader opened meanwhile, or the FIFO is gone: nothing is blocked.
         }
     }
+
+    /// <summary>Waits for a task, ignoring how it ended (its result, or default when it failed).</summary>
+    static async Task<T?> WaitQuietly<T>(Task<T> task)
+    {
+        try
+        {
+            return await task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or FFMpegException or IOException or UnauthorizedAccessException)
+        {
+            return default;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int MakeFifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
 }

@@ -20,7 +20,7 @@ public sealed record VideoIngestConfig
     /// <summary>A configuration; see each property for what its argument means.</summary>
     /// <exception cref="ArgumentException">An argument is out of range; the message names it.</exception>
     public VideoIngestConfig(
-        int frameSize = 64,
+        int frameSize = 32,
         double fps = 8,
         int clipSteps = 8,
         int? analysisSize = null,
@@ -59,14 +59,17 @@ public sealed record VideoIngestConfig
         ValidationFraction = validationFraction;
     }
 
-    /// <summary>64×64 frames at 8 frames per second, clips of 8 steps, the standard filters.</summary>
+    /// <summary>
+    /// 32×32 frames (the size of the <c>tiny</c> and <c>small</c> world models) at 8 frames per second, analysed at
+    /// 64×64, clips of 8 steps, the standard filters.
+    /// </summary>
     public static VideoIngestConfig Default { get; } = new();
 
-    /// <summary>32×32 frames (the size of <c>WorldModelConfig.Tiny</c> and <c>Small</c>) at 8 frames per second, clips of 8 steps.</summary>
-    public static VideoIngestConfig Small { get; } = new(frameSize: 32);
+    /// <summary>256×256 frames (the size of the paper-shaped <c>pan</c> world model) at 8 frames per second, clips of 8 steps.</summary>
+    public static VideoIngestConfig Pan { get; } = new(frameSize: 256);
 
     /// <summary>
-    /// 64×64 frames with the content filters off (only clips too short are dropped): for videos recorded from an
+    /// The default sizes with the content filters off (only clips too short are dropped): for videos recorded from an
     /// environment, whose "wait" steps are legitimately static and whose plain backgrounds are legitimately flat.
     /// </summary>
     public static VideoIngestConfig Unfiltered { get; } = new(minBrightness: 0, minContrast: 0, minMotion: 0, maxMotion: 1, duplicateDistance: -1);
