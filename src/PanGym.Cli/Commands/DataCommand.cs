@@ -36,6 +36,7 @@ internal static class DataCommand
         var minMotionOption = new Option<double?>("--min-motion") { Description = "Drop clips with less motion energy than this (static)." };
         var maxMotionOption = new Option<double?>("--max-motion") { Description = "Drop clips with more motion energy than this (too fast)." };
         var duplicateOption = new Option<int?>("--duplicate-distance") { Description = "Perceptual-hash bits within which a clip is a near-duplicate (-1: off)." };
+        var captionBytesOption = new Option<int?>("--max-caption-bytes") { Description = "Longest caption kept, in UTF-8 bytes (default 32 for 32-px data sets: the tiny and small models read at most 32; 0: no limit)." };
         var cutOption = new Option<double?>("--cut-threshold") { Description = "Colour-histogram distance above which a frame may start a new shot." };
         var captionerOption = new Option<string>("--captioner") { Description = "Who writes the actions: motion (measured camera/object motion), log (<video>.actions.txt next to each video) or endpoint (an OpenAI-compatible vision-language server).", DefaultValueFactory = _ => "motion" };
         var logFolderOption = new Option<DirectoryInfo?>("--action-logs") { Description = "With --captioner log: the folder of the action logs (default: next to each video)." };
@@ -53,7 +54,7 @@ internal static class DataCommand
         var command = new Command("ingest", "Turn video files into an episode data set: shots, clips, filters, captions, provenance, report.")
         {
             inputsArgument, outOption, presetOption, fpsOption, sizeOption, clipOption, analysisOption, framingOption, validationOption,
-            minBrightnessOption, minContrastOption, minMotionOption, maxMotionOption, duplicateOption, cutOption,
+            minBrightnessOption, minContrastOption, minMotionOption, maxMotionOption, duplicateOption, cutOption, captionBytesOption,
             captionerOption, logFolderOption, endpointOption, modelOption, timeoutOption, retriesOption, rateOption, imagesOption, cacheOption, noCacheOption,
             jobsOption, resumeOption,
         };
@@ -88,13 +89,19 @@ internal static class DataCommand
                 minMotion: parse.GetValue(minMotionOption) ?? preset.MinMotion,
                 maxMotion: parse.GetValue(maxMotionOption) ?? preset.MaxMotion,
                 duplicateDistance: parse.GetValue(duplicateOption) ?? preset.DuplicateDistance,
-                validationFraction: parse.GetValue(validationOption) ?? preset.ValidationFraction);
+                validationFraction: parse.GetValue(validationOption) ?? preset.ValidationFraction,
+                maxCaptionBytes: parse.GetValue(captionBytesOption) switch
+                {
+                    0 => null,
+                    int bytes => bytes,
+                    null => size == preset.FrameSize ? preset.MaxCaptionBytes : size <= 32 ? VideoIngestConfig.DefaultMaxCaptionBytes : null,
+                });
             int jobs = parse.GetValue(jobsOption);
             if (jobs < 1) throw new ArgumentException($"--jobs must be at least 1, got {jobs}.");
             string captionerName = parse.GetValue(captionerOption)!.ToLowerInvariant();
             IClipCaptioner captioner = captionerName switch
             {
-                "motion" => new MotionCaptioner(),
+                "motion" => new MotionCaptioner(config.MaxCaptionBytes is int limit ? Math.Max(limit, 30) : null),
                 "log" => new LogCaptioner(parse.GetValue(logFolderOption)?.FullName),
                 "endpoint" => new EndpointCaptioner(EndpointCaptionerOptions.FromEnvironment(
                     parse.GetValue(endpointOption), parse.GetValue(modelOption),
@@ -102,7 +109,8 @@ internal static class DataCommand
                     maxRetries: parse.GetValue(retriesOption),
                     requestsPerMinute: parse.GetValue(rateOption),
                     cacheFolder: parse.GetValue(noCacheOption) ? null : parse.GetValue(cacheOption)?.FullName ?? EndpointCaptionerOptions.DefaultCacheFolder,
-                    maxImagesPerRequest: parse.GetValue(imagesOption))),
+                    maxImagesPerRequest: parse.GetValue(imagesOption),
+                    maxCaptionBytes: config.MaxCaptionBytes)),
                 var other => throw new ArgumentException($"Unknown --captioner \"{other}\": use motion, log or endpoint."),
             };
             try

@@ -23,4 +23,7 @@ public enum ClipRejectionReason
 
     /// <summary><c>caption_failed</c>: the captioner could not caption it (for example a vision-language endpoint's malformed reply).</summary>
     CaptionFailed,
+
+    /// <summary><c>caption_too_long</c>: a caption is longer than <see cref="VideoIngestConfig.MaxCaptionBytes"/> (the world model could not read it).</summary>
+    CaptionTooLong,
 }

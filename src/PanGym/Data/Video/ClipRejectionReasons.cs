@@ -12,6 +12,7 @@ public static class ClipRejectionReasons
         [ClipRejectionReason.TooFast] = "too_fast",
         [ClipRejectionReason.NearDuplicate] = "near_duplicate",
         [ClipRejectionReason.CaptionFailed] = "caption_failed",
+        [ClipRejectionReason.CaptionTooLong] = "caption_too_long",
     };
 
     /// <summary>The reason's name, for example <c>"too_dark"</c>.</summary>

@@ -105,7 +105,7 @@ public sealed partial class EndpointCaptioner : IClipCaptioner, IDisposable
         ArgumentNullException.ThrowIfNull(imageUrls);
         if (imageUrls.Count < 2) throw new ArgumentException("Captioning needs at least two frames (one step).", nameof(imageUrls));
         int steps = imageUrls.Count - 1;
-        string instruction = UserPrompt(steps, secondsApart);
+        string instruction = UserPrompt(steps, secondsApart, Options.MaxCaptionBytes);
         string? key = _cache is null ? null : CaptionCache.Key([Options.ChatCompletionsUri.AbsoluteUri, Options.Model, SystemPrompt, instruction, .. imageUrls]);
         if (key is not null && _cache!.TryGet(key, steps) is { } cached) return cached;
 
@@ -116,11 +116,16 @@ public sealed partial class EndpointCaptioner : IClipCaptioner, IDisposable
         return captions;
     }
 
-    /// <summary>The user message's text for <paramref name="steps"/> transitions.</summary>
-    public static string UserPrompt(int steps, double secondsApart) => string.Create(CultureInfo.InvariantCulture,
-        $"Here are {steps + 1} consecutive frames of a video, {secondsApart:0.###} s apart, in order (frame 0 first). " +
-        $"Write one caption for each of the {steps} transitions (frame 0 to 1{(steps > 1 ? ", frame 1 to 2, …" : "")}). " +
-        $"Reply with JSON only, in this form: {{\"captions\": [\"…\"]}}, with exactly {steps} strings in order.");
+    /// <summary>The user message's text for <paramref name="steps"/> transitions (captions of at most <paramref name="maxCharacters"/> characters when given).</summary>
+    public static string UserPrompt(int steps, double secondsApart, int? maxCharacters = null)
+    {
+        string transitions = steps > 1 ? "frame 0 to 1, frame 1 to 2, …" : "frame 0 to 1";
+        string limit = maxCharacters is int characters ? string.Create(CultureInfo.InvariantCulture, $", each at most {characters} characters") : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Here are {steps + 1} consecutive frames of a video, {secondsApart:0.###} s apart, in order (frame 0 first). " +
+            $"Write one caption for each of the {steps} transitions ({transitions}){limit}. " +
+            $"Reply with JSON only, in this form: {{\"captions\": [\"…\"]}}, with exactly {steps} strings in order.");
+    }
 
     JsonObject RequestBody(string instruction, IReadOnlyList<string> imageUrls)
     {

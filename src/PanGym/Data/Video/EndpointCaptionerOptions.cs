@@ -33,7 +33,8 @@ public sealed record EndpointCaptionerOptions
         double? requestsPerMinute = null,
         string? cacheFolder = null,
         int maxImagesPerRequest = 9,
-        int maxTokens = 1024)
+        int maxTokens = 1024,
+        int? maxCaptionBytes = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         if (!endpoint.IsAbsoluteUri || endpoint.Scheme is not ("http" or "https"))
@@ -49,6 +50,8 @@ public sealed record EndpointCaptionerOptions
         if (maxImagesPerRequest is < 2 or > 256)
             throw new ArgumentException($"Images per caption request must be in [2, 256] (a step needs two frames), got {maxImagesPerRequest}.", nameof(maxImagesPerRequest));
         if (maxTokens < 16) throw new ArgumentException($"The caption reply's token budget must be at least 16, got {maxTokens}.", nameof(maxTokens));
+        if (maxCaptionBytes is < 8) throw new ArgumentException($"The caption length limit must be at least 8 bytes, got {maxCaptionBytes}.", nameof(maxCaptionBytes));
+        MaxCaptionBytes = maxCaptionBytes;
         (Endpoint, Model, ApiKey, Timeout, MaxRetries, RetryDelay) = (endpoint, model.Trim(), string.IsNullOrWhiteSpace(apiKey) ? null : apiKey, attemptTimeout, maxRetries, delay);
         (RequestsPerMinute, CacheFolder, MaxImagesPerRequest, MaxTokens) = (requestsPerMinute, cacheFolder is null ? null : Path.GetFullPath(cacheFolder), maxImagesPerRequest, maxTokens);
     }
@@ -80,6 +83,9 @@ public sealed record EndpointCaptionerOptions
     /// <summary>Most frames per request (vLLM limits images per prompt); longer clips are captioned in windows of this many frames.</summary>
     public int MaxImagesPerRequest { get; }
 
+    /// <summary>When set, the prompt asks for captions of at most this many characters (the ingest drops clips whose captions are longer in bytes).</summary>
+    public int? MaxCaptionBytes { get; }
+
     /// <summary>The reply's token budget (<c>max_tokens</c>).</summary>
     public int MaxTokens { get; }
 
@@ -101,7 +107,7 @@ public sealed record EndpointCaptionerOptions
     /// </summary>
     /// <exception cref="ArgumentException">No endpoint or no model in either place, or a malformed URL.</exception>
     public static EndpointCaptionerOptions FromEnvironment(string? endpoint = null, string? model = null, TimeSpan? timeout = null, int maxRetries = 4,
-        double? requestsPerMinute = null, string? cacheFolder = null, int maxImagesPerRequest = 9)
+        double? requestsPerMinute = null, string? cacheFolder = null, int maxImagesPerRequest = 9, int? maxCaptionBytes = null)
     {
         string url = endpoint ?? Environment.GetEnvironmentVariable(EndpointVariable) ?? "";
         string name = model ?? Environment.GetEnvironmentVariable(ModelVariable) ?? "";
@@ -112,7 +118,7 @@ public sealed record EndpointCaptionerOptions
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
             throw new ArgumentException($"The caption endpoint \"{url}\" is not an absolute URL (for example http://localhost:8000/v1).");
         return new EndpointCaptionerOptions(uri, name, Environment.GetEnvironmentVariable(ApiKeyVariable), timeout, maxRetries,
-            requestsPerMinute: requestsPerMinute, cacheFolder: cacheFolder, maxImagesPerRequest: maxImagesPerRequest);
+            requestsPerMinute: requestsPerMinute, cacheFolder: cacheFolder, maxImagesPerRequest: maxImagesPerRequest, maxCaptionBytes: maxCaptionBytes);
     }
 
     /// <summary>The options as JSON for metadata: no API key, only whether one is set.</summary>
@@ -123,6 +129,7 @@ public sealed record EndpointCaptionerOptions
         ["api_key"] = ApiKey is null ? "none" : "set",
         ["max_images_per_request"] = MaxImagesPerRequest,
         ["max_tokens"] = MaxTokens,
+        ["max_caption_bytes"] = MaxCaptionBytes,
     };
 
     /// <summary>A description without the API key.</summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace PanGym.Data.Video;
@@ -10,20 +11,36 @@ namespace PanGym.Data.Video;
 /// </summary>
 /// <remarks>
 /// A pan is named after the camera, opposite to the content: content sliding left means the camera pans right; content
-/// sliding up means it tilts down. Adverbs: "slowly" below 1.5% of the frame per step, "quickly" above 6%.
+/// sliding up means it tilts down. Adverbs: "slowly" below 1.5% of the frame per step, "quickly" above 6%. With a byte
+/// limit (the <c>tiny</c> and <c>small</c> world models read at most 32 bytes of action), a caption that is too long
+/// loses its adverbs, then the object's place, then keeps only its main part (the camera's motion, else the object's),
+/// and at last drops its articles ("camera pans right, tilts down").
 /// </remarks>
-public sealed class MotionCaptioner : IClipCaptioner
+/// <param name="maxBytes">
+/// Longest caption in UTF-8 bytes, or null for no limit (at least 30: every shortest form fits). Default: 32, what the
+/// <c>tiny</c> and <c>small</c> world models read.
+/// </param>
+public sealed class MotionCaptioner(int? maxBytes = VideoIngestConfig.DefaultMaxCaptionBytes) : IClipCaptioner
 {
     const double MinShift = 0.006;
     const double MinZoom = 0.01;
     const double MinObjectShift = 0.015;
     const double StillChange = 0.02;
 
+    /// <summary>Longest caption in UTF-8 bytes, or null.</summary>
+    public int? MaxBytes { get; } = maxBytes is null or >= 30 ? maxBytes : throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, "A motion caption needs up to 30 bytes.");
+
     /// <inheritdoc />
     public string Name => "motion";
 
     /// <inheritdoc />
-    public JsonObject Describe() => new() { ["captioner"] = Name, ["estimator"] = "block matching + phase correlation", ["working_size"] = MotionEstimator.WorkingSize };
+    public JsonObject Describe() => new()
+    {
+        ["captioner"] = Name,
+        ["estimator"] = "block matching + phase correlation",
+        ["working_size"] = MotionEstimator.WorkingSize,
+        ["max_bytes"] = MaxBytes,
+    };
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> CaptionAsync(VideoClip clip, CancellationToken cancellationToken)
@@ -34,30 +51,44 @@ public sealed class MotionCaptioner : IClipCaptioner
         for (int t = 0; t < clip.Steps; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            captions[t] = Describe(MotionEstimator.Estimate(planes[t].Luma, planes[t + 1].Luma, planes[t].Size));
+            captions[t] = Describe(MotionEstimator.Estimate(planes[t].Luma, planes[t + 1].Luma, planes[t].Size), MaxBytes);
         }
         return Task.FromResult<IReadOnlyList<string>>(captions);
     }
 
-    /// <summary>The caption of one measured step.</summary>
-    public static string Describe(MotionEstimate motion)
+    /// <summary>The caption of one measured step, at most <paramref name="maxBytes"/> UTF-8 bytes when given.</summary>
+    public static string Describe(MotionEstimate motion, int? maxBytes = null)
     {
         ArgumentNullException.ThrowIfNull(motion);
-        string? camera = null;
+        string? camera = null, cameraAdverb = null;
         if (Math.Abs(motion.Zoom) >= MinZoom)
-            camera = $"the scene zooms {(motion.Zoom > 0 ? "in" : "out")}{Adverb(Math.Abs(motion.Zoom), 0.02, 0.08)}";
+            (camera, cameraAdverb) = ($"the scene zooms {(motion.Zoom > 0 ? "in" : "out")}", Adverb(Math.Abs(motion.Zoom), 0.02, 0.08));
         else if (motion.RelativeShift >= MinShift)
-            camera = $"the camera {CameraDirection(motion.Dx, motion.Dy)}{Adverb(motion.RelativeShift, 0.015, 0.06)}";
-        string? thing = null;
+            (camera, cameraAdverb) = ($"the camera {CameraDirection(motion.Dx, motion.Dy)}", Adverb(motion.RelativeShift, 0.015, 0.06));
+        string? thing = null, place = null, thingAdverb = null;
         if (motion.HasObject && motion.RelativeObjectShift >= MinObjectShift)
-            thing = $"an object {Place(motion.ObjectX, motion.ObjectY)} moves {Direction(motion.ObjectDx, motion.ObjectDy)}{Adverb(motion.RelativeObjectShift, 0.015, 0.06)}";
-        return (camera, thing) switch
+            (thing, place, thingAdverb) = ($"moves {Direction(motion.ObjectDx, motion.ObjectDy)}", Place(motion.ObjectX, motion.ObjectY), Adverb(motion.RelativeObjectShift, 0.015, 0.06));
+        if (camera is null && thing is null) return motion.Change < StillChange ? "the scene stays still" : "the scene changes";
+
+        string Compose(bool adverbs, bool places, bool both)
         {
-            (not null, not null) => $"{camera} while {thing}",
-            (not null, null) => camera,
-            (null, not null) => thing,
-            _ => motion.Change < StillChange ? "the scene stays still" : "the scene changes",
+            string? cameraPart = camera is null ? null : camera + (adverbs ? cameraAdverb : "");
+            string? thingPart = thing is null ? null : $"an object{(places ? " " + place : "")} {thing}{(adverbs ? thingAdverb : "")}";
+            return (cameraPart, thingPart) switch
+            {
+                (not null, not null) => both ? $"{cameraPart} while {thingPart}" : cameraPart,
+                (not null, null) => cameraPart,
+                _ => thingPart!,
+            };
+        }
+        string shortest = Compose(false, false, false);
+        var variants = new[]
+        {
+            Compose(true, true, true), Compose(false, true, true), Compose(false, false, true), Compose(true, true, false), shortest,
+            shortest.Replace("the camera ", "camera ", StringComparison.Ordinal).Replace(" and tilts ", ", tilts ", StringComparison.Ordinal)
+                .Replace("the scene ", "scene ", StringComparison.Ordinal).Replace("an object ", "object ", StringComparison.Ordinal),
         };
+        return maxBytes is int limit ? variants.FirstOrDefault(v => Encoding.UTF8.GetByteCount(v) <= limit) ?? variants[^1] : variants[0];
     }
 
     /// <summary>The camera's motion from the content's: opposite directions.</summary>

@@ -76,9 +76,13 @@ public static class MotionEstimator
                 var (px, py) = scene.Predict(b.X, b.Y);
                 return b with { Dx = b.Dx - px, Dy = b.Dy - py };
             }).ToList();
-            var motion = Fit(relative, relative, similarity: false);
-            var moving = Inliers(relative, motion, tolerance);
-            if (moving.Count >= 2 && moving.Count >= 0.6 * outliers.Count && Math.Sqrt(motion.Tx * motion.Tx + motion.Ty * motion.Ty) >= tolerance)
+            // The largest group of outliers moving alike (seeded by each outlier's own motion): blocks the object
+            // uncovers or half covers match badly and disagree with everything, so they must not outvote it.
+            var (motion, moving) = relative
+                .Select(seed => Refine(relative, Model.Translation(seed.Dx, seed.Dy), tolerance, similarity: false))
+                .Select(model => (Model: model, Members: Inliers(relative, model, tolerance)))
+                .MaxBy(group => (group.Members.Count, -Cost(relative, group.Model, tolerance)));
+            if (moving.Count >= 2 && Math.Sqrt(motion.Tx * motion.Tx + motion.Ty * motion.Ty) >= tolerance)
             {
                 (ox, oy, share) = (motion.Tx, motion.Ty, moving.Count / (double)blocks.Count);
                 cx = moving.Average(b => b.X) / size + 0.5;

@@ -17,6 +17,12 @@ public sealed record VideoIngestConfig
     /// <summary>The smallest size frames are analysed at (motion estimation needs some resolution).</summary>
     public const int MinimumAnalysisSize = 64;
 
+    /// <summary>
+    /// The default caption limit, 32 UTF-8 bytes: the <c>tiny</c> and <c>small</c> world models read actions with a
+    /// byte-level tokenizer and at most 32 action tokens.
+    /// </summary>
+    public const int DefaultMaxCaptionBytes = 32;
+
     /// <summary>A configuration; see each property for what its argument means.</summary>
     /// <exception cref="ArgumentException">An argument is out of range; the message names it.</exception>
     public VideoIngestConfig(
@@ -34,7 +40,8 @@ public sealed record VideoIngestConfig
         double minMotion = 0.004,
         double maxMotion = 0.25,
         int duplicateDistance = 4,
-        double validationFraction = 0.1)
+        double validationFraction = 0.1,
+        int? maxCaptionBytes = DefaultMaxCaptionBytes)
     {
         Require(frameSize is >= 8 and <= 1024, nameof(frameSize), $"must be in [8, 1024] pixels, got {frameSize}");
         Require(double.IsFinite(fps) && fps > 0 && fps <= 240, nameof(fps), $"must be in (0, 240] frames per second, got {fps}");
@@ -53,10 +60,11 @@ public sealed record VideoIngestConfig
         Require(maxMotion > minMotion && maxMotion <= 1, nameof(maxMotion), $"must be in (minMotion = {minMotion}, 1], got {maxMotion}");
         Require(duplicateDistance is >= -1 and <= 64, nameof(duplicateDistance), $"must be −1 (off) or a bit count in [0, 64], got {duplicateDistance}");
         Require(validationFraction is >= 0 and < 1, nameof(validationFraction), $"must be in [0, 1), got {validationFraction}");
+        Require(maxCaptionBytes is null or >= 8, nameof(maxCaptionBytes), $"must be null (no limit) or at least 8 bytes, got {maxCaptionBytes}");
         (FrameSize, Fps, ClipSteps, AnalysisSize, Framing) = (frameSize, fps, clipSteps, analysis, framing);
         (CutThreshold, CutMatchError, CutSensitivity, CutWindow) = (cutThreshold, cutMatchError, cutSensitivity, cutWindow);
         (MinBrightness, MinContrast, MinMotion, MaxMotion, DuplicateDistance) = (minBrightness, minContrast, minMotion, maxMotion, duplicateDistance);
-        ValidationFraction = validationFraction;
+        (ValidationFraction, MaxCaptionBytes) = (validationFraction, maxCaptionBytes);
     }
 
     /// <summary>
@@ -65,8 +73,8 @@ public sealed record VideoIngestConfig
     /// </summary>
     public static VideoIngestConfig Default { get; } = new();
 
-    /// <summary>256×256 frames (the size of the paper-shaped <c>pan</c> world model) at 8 frames per second, clips of 8 steps.</summary>
-    public static VideoIngestConfig Pan { get; } = new(frameSize: 256);
+    /// <summary>256×256 frames (the size of the paper-shaped <c>pan</c> world model) at 8 frames per second, clips of 8 steps, captions of any length.</summary>
+    public static VideoIngestConfig Pan { get; } = new(frameSize: 256, maxCaptionBytes: null);
 
     /// <summary>
     /// The default sizes with the content filters off (only clips too short are dropped): for videos recorded from an
@@ -123,6 +131,13 @@ public sealed record VideoIngestConfig
     /// <summary>Share of each video's clips held out for validation, spread evenly along the video.</summary>
     public double ValidationFraction { get; }
 
+    /// <summary>
+    /// Longest caption kept, in UTF-8 bytes (null: any length). A clip with a longer caption is dropped as
+    /// <see cref="ClipRejectionReason.CaptionTooLong"/>; <see cref="MotionCaptioner"/> and <see cref="EndpointCaptioner"/>
+    /// can be told the limit so that their captions fit.
+    /// </summary>
+    public int? MaxCaptionBytes { get; }
+
     /// <summary>How many analysis pixels one data-set pixel averages, per side.</summary>
     public int AnalysisScale => AnalysisSize / FrameSize;
 
@@ -144,6 +159,7 @@ public sealed record VideoIngestConfig
         ["max_motion"] = MaxMotion,
         ["duplicate_distance"] = DuplicateDistance,
         ["validation_fraction"] = ValidationFraction,
+        ["max_caption_bytes"] = MaxCaptionBytes,
     };
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PanGym.Backbone;
@@ -11,8 +12,8 @@ namespace PanGym.Data.Video;
 /// <summary>
 /// Turns video files into an episode data set, following PAN §6: each video is probed, decoded at a chosen rate and
 /// size (streaming, through ffmpeg), cut into shots, segmented into clips of a fixed number of steps inside each shot,
-/// filtered (too short, too dark, flat, static, too fast, near-duplicate; every dropped clip is recorded with its
-/// reason), captioned step by step by a pluggable <see cref="IClipCaptioner"/>, and written with
+/// filtered (too short, too dark, flat, static, too fast, near-duplicate, captions too long for the model; every
+/// dropped clip is recorded with its reason), captioned step by step by a pluggable <see cref="IClipCaptioner"/>, and written with
 /// <see cref="EpisodeDatasetWriter"/>, so that <c>pangym train --data</c> trains on it exactly as on environment data.
 /// </summary>
 /// <remarks>
@@ -291,6 +292,12 @@ public sealed class VideoIngestor
             if (captions is null || captions.Count != clip.Steps || captions.Any(string.IsNullOrWhiteSpace))
                 throw new InvalidOperationException(
                     $"The {Captioner.Name} captioner returned {captions?.Count ?? 0} captions for {clip} with {clip.Steps} steps; a captioner must return one non-empty caption per step.");
+            if (Config.MaxCaptionBytes is int limit && captions.FirstOrDefault(c => Encoding.UTF8.GetByteCount(c) > limit) is { } tooLong)
+            {
+                run.Duplicates.Release(scores);
+                Drop(ClipRejectionReason.CaptionTooLong, scores, $"\"{tooLong}\" has {Encoding.UTF8.GetByteCount(tooLong)} bytes, more than {limit}");
+                return;
+            }
             var frames = clip.Frames.Select(f => FrameMath.Downsample(f.Image, Config.AnalysisScale)).ToList();
             await run.WriteAsync(frames, captions, split, Provenance(clip, scores), cancellationToken).ConfigureAwait(false);
         }

@@ -9,16 +9,19 @@ namespace PanGym.Tests.Data.Video;
 /// </summary>
 public sealed class VideoFixture : IDisposable
 {
-    /// <summary>The shots in order, with the words every step of a kept clip of that shot should contain (null: none kept).</summary>
-    public static readonly (string Name, int Frames, string? Expected)[] Shots =
+    /// <summary>
+    /// The shots in order, with the words a step of a kept clip of that shot should contain and the words it must not
+    /// (the opposite direction); null: no clip kept.
+    /// </summary>
+    public static readonly (string Name, int Frames, string? Expected, string? Opposite)[] Shots =
     [
-        ("testsrc2-pan-right", 24, "the camera pans right"),
-        ("still", 16, null),
-        ("dark", 16, null),
-        ("tilt-down", 24, "the camera tilts down"),
-        ("pan-left", 24, "the camera pans left"),
-        ("zoom-in", 16, "the scene zooms in"),
-        ("object-up-right", 16, "moves up and right"),
+        ("testsrc2-pan-right", 24, "pans right", "pans left"),
+        ("still", 16, null, null),
+        ("dark", 16, null, null),
+        ("tilt-down", 24, "tilts down", "tilts up"),
+        ("pan-left", 24, "pans left", "pans right"),
+        ("zoom-in", 16, "zooms in", "zooms out"),
+        ("object-up-right", 16, "moves up and right", "moves down"),
     ];
 
     /// <summary>The ingest's settings: clips of 4 steps, a quarter of them for validation.</summary>

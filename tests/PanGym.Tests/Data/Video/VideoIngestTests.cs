@@ -90,6 +90,7 @@ public sealed class VideoIngestTests(VideoFixture fixture, ITestOutputHelper out
         Assert.True(Int(report["dropped_by_reason"]!["too_dark"]) >= 3);
         Assert.True(Int(report["vocabulary_size"]) > 5);
         Assert.True(report["top_words"]!.AsObject().ContainsKey("camera"));
+        Assert.All(dataset.Episodes.SelectMany(e => e.Actions), a => Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(a), 1, VideoIngestConfig.DefaultMaxCaptionBytes));
         var perSource = Directory.GetFiles(Path.Combine(dataset.Folder, VideoIngestor.SourceReportsFolder), "*.json");
         Assert.Equal("done", JsonNode.Parse(File.ReadAllText(Assert.Single(perSource)))!["status"]!.GetValue<string>());
     }
@@ -98,15 +99,36 @@ public sealed class VideoIngestTests(VideoFixture fixture, ITestOutputHelper out
     public void Motion_captions_name_the_direction_of_every_moving_shot_on_at_least_90_percent_of_steps()
     {
         var dataset = fixture.Result.Dataset;
-        foreach (var (name, _, expected) in VideoFixture.Shots.Where(s => s.Expected is not null))
+        foreach (var (name, _, expected, opposite) in VideoFixture.Shots.Where(s => s.Expected is not null))
         {
             var steps = dataset.Episodes
                 .Where(e => VideoFixture.Shots[fixture.ShotOf(Int(e.Provenance["start_frame"]))].Name == name)
                 .SelectMany(e => e.Actions).ToList();
-            int right = steps.Count(a => a.Contains(expected!, StringComparison.Ordinal));
-            output.WriteLine($"{name}: {right}/{steps.Count} say \"{expected}\"; others: {string.Join(" | ", steps.Where(a => !a.Contains(expected!, StringComparison.Ordinal)))}");
+            bool Right(string a) => a.Contains(expected!, StringComparison.Ordinal) && !a.Contains(opposite!, StringComparison.Ordinal);
+            int right = steps.Count(Right);
+            output.WriteLine($"{name}: {right}/{steps.Count} say \"{expected}\"; others: {string.Join(" | ", steps.Where(a => !Right(a)))}; e.g. {steps.FirstOrDefault()}");
             Assert.True(steps.Count >= 8, $"{name}: only {steps.Count} steps kept");
             Assert.True(right >= 0.9 * steps.Count, $"{name}: {right} of {steps.Count} steps say \"{expected}\"");
         }
+    }
+
+    [Fact]
+    public async Task The_endpoint_captioner_captions_an_ingest_and_a_malformed_reply_drops_only_its_clip()
+    {
+        using var server = new ChatCompletionsServer((n, body) => n == 1
+            ? ChatCompletionsServer.Content("Sorry, I can't help with that.")
+            : ChatCompletionsServer.Captions(ChatCompletionsServer.ImageCount(body) - 1, "the thing moves"));
+        var options = new EndpointCaptionerOptions(new Uri(server.BaseUrl), "test-vlm", apiKey: "never-written", maxRetries: 0);
+        using var captioner = new EndpointCaptioner(options);
+        var result = await new VideoIngestor(VideoFixture.Config, captioner).IngestAsync([fixture.VideoPath], fixture.NewFolder());
+
+        var failed = Assert.Single(result.Report.Sources[0].Dropped, d => d.Reason == ClipRejectionReason.CaptionFailed);
+        Assert.Contains("holds no list of captions", failed.Detail);
+        Assert.Equal(fixture.Result.Dataset.Episodes.Count - 1, result.Dataset.Episodes.Count);
+        Assert.Equal(fixture.Result.Dataset.Episodes.Count, server.Requests.Count);
+        Assert.All(result.Dataset.Episodes, e => Assert.Equal(["the thing moves 0", "the thing moves 1", "the thing moves 2", "the thing moves 3"], e.Actions));
+        Assert.All(server.Requests, r => Assert.Equal(5, ChatCompletionsServer.ImageCount(r.Body)));
+        Assert.Equal("test-vlm", result.Dataset.Info.Metadata["captioner"]!["model"]!.GetValue<string>());
+        Assert.DoesNotContain("never-written", File.ReadAllText(Path.Combine(result.Dataset.Folder, "dataset.json")));
     }
 }
