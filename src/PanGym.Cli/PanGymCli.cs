@@ -25,6 +25,7 @@ internal static class PanGymCli
         root.Subcommands.Add(TrainCommand.Create(services));
         root.Subcommands.Add(EvalCommand.Create(services));
         root.Subcommands.Add(RolloutCommand.Create(services));
+        root.Subcommands.Add(DataCommand.Create());
         return CliErrors.Invoke(root, args);
     }
 }
