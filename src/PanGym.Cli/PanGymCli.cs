@@ -23,6 +23,7 @@ internal static class PanGymCli
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TorchCommand.Create());
         root.Subcommands.Add(TrainCommand.Create(services));
+        root.Subcommands.Add(PlanCommand.Create(services));
         return CliErrors.Invoke(root, args);
     }
 }

@@ -69,6 +69,26 @@ internal static class ShapesWorldGoalTasks
             GoalReward.Success, GoalReward.StepPenalty);
     }
 
+    /// <summary>
+    /// A dense reward read off decoded frames: ShapesWorld's probe finds the target, reaching the goal gives 1 and ends the
+    /// rollout, every other step gives minus its distance from the goal's centre as a share of the canvas (−1 when the
+    /// probe cannot find it). Needs every imagined frame decoded, so it costs K decoder passes a step.
+    /// </summary>
+    public static DelegateReward ProbeDistanceReward(ShapesWorld env, IReadOnlyDictionary<string, object?> info)
+    {
+        var state = State(info);
+        string target = state.Target.DisplayName();
+        double half = env.Config.ShapeSize / 2.0, goalX = state.Goal.X + state.Goal.Size / 2.0, goalY = state.Goal.Y + state.Goal.Size / 2.0;
+        return new DelegateReward(step =>
+        {
+            var outcomes = WorldModel.WorldModel.FromModelPixels(step.Frames!).Select(frame =>
+                env.StateProbe.Probe(frame).FirstOrDefault(o => o.Name == target) is not { } found ? (-1.0, false)
+                : state.Goal.Contains(found.X + half, found.Y + half) ? (1.0, true)
+                : (-Math.Sqrt(Math.Pow(found.X + half - goalX, 2) + Math.Pow(found.Y + half - goalY, 2)) / env.Config.Size, false)).ToArray();
+            return new StepRewards(outcomes.Select(o => o.Item1).ToArray(), outcomes.Select(o => o.Item2).ToArray());
+        }, needsFrames: true);
+    }
+
     static ShapesWorldState State(IReadOnlyDictionary<string, object?> info) =>
         info.TryGetValue("state", out var value) && value is ShapesWorldState state
             ? state

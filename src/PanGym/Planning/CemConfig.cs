@@ -12,10 +12,12 @@ namespace PanGym.Planning;
 /// the new, and <c>keep_last_solution</c>: the previous solution shifted by one step warm-starts the next decision
 /// while the spread starts afresh.</para>
 /// <para>Kept from them: elite fraction 0.1, α = 0.1, the shifted warm start (mixed half-and-half with uniform, the
-/// categorical form of a warm mean with a fresh spread). Scaled down: population 32 × 3 iterations over a horizon of 5,
-/// because each imagined step of the small world model costs a pass of an LLM over a whole chat turn (85 tokens) on two
-/// CPU cores; <c>pangym bench</c> measures that these defaults decide within a second. ShapesWorld's goals lie up to
-/// ~10 moves away, and the latent-distance reward is dense, so 5 steps of look-ahead re-planned every step suffice.</para>
+/// categorical form of a warm mean with a fresh spread). Scaled down: a population of 32 over 3 iterations and a horizon
+/// of 3, because each imagined step of the small world model is an LLM pass over a whole chat turn (85 tokens) on two CPU
+/// cores, and because the dynamics learns from windows of 4 turns (<c>TrainingConfig.WindowSteps</c>): the root's one
+/// turn of history (<see cref="WorldModelPlanningModel.DefaultHistory"/>) plus 3 imagined turns stays within what it was
+/// trained to read. <c>pangym bench</c> times a decision with these defaults. Re-planning every step with a dense reward
+/// (the latent distance to the goal) makes a short look-ahead enough for ShapesWorld.</para>
 /// </remarks>
 public sealed record CemConfig
 {
@@ -28,7 +30,7 @@ public sealed record CemConfig
     /// <param name="warmStart">Start each decision from the previous one's distribution shifted by one step.</param>
     /// <param name="warmStartWeight">Weight of the shifted distribution against uniform in a warm start, in [0, 1].</param>
     /// <param name="seed">Seed of the draws.</param>
-    public CemConfig(int horizon = 5, int population = 32, double eliteFraction = 0.1, int iterations = 3, double alpha = 0.1,
+    public CemConfig(int horizon = 3, int population = 32, double eliteFraction = 0.1, int iterations = 3, double alpha = 0.1,
         bool warmStart = true, double warmStartWeight = 0.5, int seed = 0)
     {
         if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "The horizon must be at least one action.");
@@ -41,7 +43,7 @@ public sealed record CemConfig
             (horizon, population, eliteFraction, iterations, alpha, warmStart, warmStartWeight, seed);
     }
 
-    /// <summary>Horizon 5, population 32, elite fraction 0.1, 3 iterations, α = 0.1, warm start (see the remarks for where they come from).</summary>
+    /// <summary>Horizon 3, population 32, elite fraction 0.1, 3 iterations, α = 0.1, warm start (see the remarks for where they come from).</summary>
     public static CemConfig Default { get; } = new();
 
     /// <summary>Actions per sequence H.</summary>

@@ -14,14 +14,14 @@ public sealed record RandomShootingConfig
     /// <param name="horizon">Actions per sequence (at least 1).</param>
     /// <param name="population">Sequences drawn per decision (at least 1).</param>
     /// <param name="seed">Seed of the draws.</param>
-    public RandomShootingConfig(int horizon = 5, int population = 96, int seed = 0)
+    public RandomShootingConfig(int horizon = 3, int population = 96, int seed = 0)
     {
         if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "The horizon must be at least one action.");
         if (population < 1) throw new ArgumentOutOfRangeException(nameof(population), population, "The population must be at least one sequence.");
         (Horizon, Population, Seed) = (horizon, population, seed);
     }
 
-    /// <summary>Horizon 5, 96 sequences: the budget of <see cref="CemConfig.Default"/>.</summary>
+    /// <summary>Horizon 3, 96 sequences: the budget of <see cref="CemConfig.Default"/>.</summary>
     public static RandomShootingConfig Default { get; } = new();
 
     /// <summary>Actions per sequence.</summary>

@@ -23,11 +23,12 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     IImaginedReward? _reward;
 
     /// <summary>
-    /// The history the planner's root keeps by default: at most 4 turns, re-read from the last 2. The dynamics learns
-    /// from windows of 4 actions (<c>TrainingConfig.WindowSteps</c>), and each imagined plan adds its horizon to the root's
-    /// turns, so a short root keeps plans close to what the model has read in training and keeps attention cheap.
+    /// The history the planner's root keeps by default: the last turn only (the previous state and the action taken from
+    /// it), re-read afresh at every step. The dynamics learns from windows of 4 actions (<c>TrainingConfig.WindowSteps</c>),
+    /// so one turn of history plus <see cref="CemConfig.Default"/>'s 3 imagined turns stays within what it has read in
+    /// training; one turn still shows motion that a single frame hides; and a short context keeps attention cheap.
     /// </summary>
-    public static HistoryWindow DefaultHistory { get; } = new(maxTurns: 4, keptTurns: 2);
+    public static HistoryWindow DefaultHistory { get; } = new(maxTurns: 1, keptTurns: 0);
 
     /// <summary>A model whose reward is made at the start of each episode by <paramref name="rewardForEpisode"/> (and disposed with it).</summary>
     /// <param name="model">The world model (not owned).</param>

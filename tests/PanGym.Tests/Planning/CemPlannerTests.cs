@@ -75,7 +75,7 @@ public sealed class CemPlannerTests
     public void Config_validates_and_documents_its_defaults()
     {
         var defaults = CemConfig.Default;
-        Assert.Equal((5, 32, 0.1, 3, 0.1, true), (defaults.Horizon, defaults.Population, defaults.EliteFraction, defaults.Iterations, defaults.Alpha, defaults.WarmStart));
+        Assert.Equal((3, 32, 0.1, 3, 0.1, true), (defaults.Horizon, defaults.Population, defaults.EliteFraction, defaults.Iterations, defaults.Alpha, defaults.WarmStart));
         Assert.Equal(4, defaults.EliteCount);
         Assert.Equal(defaults.Population * defaults.Iterations, RandomShootingConfig.Default.Population);
         Assert.Contains("eliteFraction", Assert.Throws<ArgumentOutOfRangeException>(() => new CemConfig(eliteFraction: 0)).Message);

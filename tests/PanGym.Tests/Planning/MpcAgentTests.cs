@@ -63,7 +63,7 @@ public sealed class MpcAgentTests
             turns.Add(planning.HistoryTurns);
             (observation, _, _, _, info) = shapes.Step(action);
         }
-        Assert.Equal([0, 1, 2, 3, 4, 3], turns);
+        Assert.Equal([0, 1, 1, 1, 1, 1], turns);
         Assert.IsType<LatentGoalReward>(planning.Reward);
     }
 
