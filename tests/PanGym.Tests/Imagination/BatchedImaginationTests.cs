@@ -44,13 +44,14 @@ public sealed class BatchedImaginationTests : IDisposable
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Imagining_B_futures_from_one_history_equals_imagining_each_alone(bool shareBranches)
+    [InlineData(true, 64)]
+    [InlineData(false, 64)]
+    [InlineData(true, 3)]
+    public void Imagining_B_futures_from_one_history_equals_imagining_each_alone(bool shareBranches, int maxRowsPerPass)
     {
         var sequences = Sequences(8, 3, seed: 1);
         using var goal = LatentGoalReward.FromImage(_model, TinyWorld.Frame(9));
-        var imagination = new BatchedImagination(_model, new ImaginationOptions(keepLatents: true, shareBranches: shareBranches));
+        var imagination = new BatchedImagination(_model, new ImaginationOptions(keepLatents: true, shareBranches: shareBranches, maxRowsPerPass: maxRowsPerPass));
         int turns = _history.Turns;
 
         using var batched = imagination.Imagine(_history.Current, _state, _frame, sequences, goal);
@@ -69,7 +70,7 @@ public sealed class BatchedImaginationTests : IDisposable
     {
         var sequences = Sequences(16, 3, seed: 2);
         int distinct = Enumerable.Range(1, 3).Sum(depth => sequences.Select(s => string.Join("|", s.Take(depth))).Distinct().Count());
-        var imagination = new BatchedImagination(_model);
+        var imagination = new BatchedImagination(_model, new ImaginationOptions(maxRowsPerPass: 5));
 
         using var result = imagination.Imagine(_history.Current, _state, _frame, sequences, DelegateReward.Zero);
 
@@ -97,6 +98,11 @@ public sealed class BatchedImaginationTests : IDisposable
         imagination.Imagine(_history.Current, _state, _frame, sequences, new DelegateReward(Record, needsFrames: true)).Dispose();
         Assert.All(seen, shape => Assert.Equal(3, shape!.Length == 4 ? shape[1] : -1));
         Assert.All(seen, shape => Assert.Equal([32, 32], shape![2..]));
+
+        var keeping = new BatchedImagination(_model, new ImaginationOptions(sampling: TinyWorld.FastSampling, keepFrames: true, maxRowsPerPass: 2));
+        using var kept = keeping.Imagine(_history.Current, _state, _frame, sequences, DelegateReward.Zero);
+        Assert.Equal([3, 2, 3, 32, 32], kept.Frames!.shape);
+        Assert.True(kept.Frames.abs().max().item<float>() <= 1);
     }
 
     [Fact]
