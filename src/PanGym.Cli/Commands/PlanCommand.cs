@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using PanGym.Backbone;
 using PanGym.Envs;
 using PanGym.Gym;
 using PanGym.Gym.Wrappers;
@@ -153,7 +153,7 @@ internal static class PlanCommand
             console.Write(SuccessTable(results, maxSteps));
             Directory.CreateDirectory(outFolder);
             string jsonPath = Path.Combine(outFolder, "plan.json");
-            WriteAtomically(jsonPath, Report(results, seeds, size, plannerName, Describe(planner()), rewardName, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(jsonPath, Report(results, seeds, size, plannerName, Describe(planner()), rewardName, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             console.WriteLine($"results: {jsonPath}");
             if (filmedFrames is not null)
             {
@@ -305,19 +305,5 @@ internal static class PlanCommand
                 joined[left.Width + 1 + x, y] = right[x, y];
             }
         return joined;
-    }
-
-    static void WriteAtomically(string path, string text)
-    {
-        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temporary, text, new UTF8Encoding(false));
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
     }
 }

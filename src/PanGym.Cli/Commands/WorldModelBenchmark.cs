@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PanGym.Backbone;
@@ -58,7 +57,7 @@ internal static class WorldModelBenchmark
             var figures = Run(console, model, batchSizes, parse.GetValue(horizon), parse.GetValue(history), ks, parse.GetValue(decisions));
             if (parse.GetValue(json) is { } file)
             {
-                WriteAtomically(file.FullName, figures.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                AtomicFile.WriteAllText(file.FullName, figures.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
                 console.WriteLine($"figures: {file.FullName}");
             }
             return 0;
@@ -251,20 +250,6 @@ internal static class WorldModelBenchmark
         var values = items.Select(item => int.TryParse(item, NumberStyles.Integer, Invariant, out var value) && value > 0 ? value : -1).ToArray();
         if (values.Length == 0 || values.Any(v => v < 1)) throw new ArgumentException($"{option} must be positive integers separated by commas, got \"{text}\".");
         return values;
-    }
-
-    static void WriteAtomically(string path, string text)
-    {
-        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temporary, text, new UTF8Encoding(false));
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
     }
 
     static double Round(double value) => Math.Round(value, 4);

@@ -58,7 +58,7 @@ public sealed class BatchedImagination(WorldModel.WorldModel model, ImaginationO
         var returns = new double[count];
         var lengths = Enumerable.Repeat(horizon, count).ToArray();
         var terminated = new bool[count];
-        var generator = decode ? new Generator((ulong)Options.Seed, rootState.device) : null;
+        using var generator = decode ? new Generator((ulong)Options.Seed, rootState.device) : null;
 
         var rowOf = new int[count];
         // The rows of the previous depth, in blocks of at most MaxRowsPerPass; the root is block 0 of depth −1.

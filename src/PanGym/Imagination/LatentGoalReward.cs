@@ -70,8 +70,7 @@ public sealed class LatentGoalReward : IImaginedReward, IDisposable
         ArgumentNullException.ThrowIfNull(step);
         using var scope = NewDisposeScope();
         var distances = Distance(step.Latents).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        var terminated = distances.Select(d => SuccessDistance is { } limit && d <= limit).ToArray();
-        return new StepRewards(distances.Select((d, i) => terminated[i] ? SuccessReward : -d).ToArray(), terminated);
+        return StepRewards.FromDistances(distances, SuccessDistance, SuccessReward);
     }
 
     /// <inheritdoc />

@@ -59,8 +59,7 @@ public sealed class PixelGoalReward : IImaginedReward, IDisposable
         using var scope = NewDisposeScope();
         var errors = (frames.to_type(ScalarType.Float32) - _goal.to(frames.device)).square().mean([1, 2, 3])
             .to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        var terminated = errors.Select(e => SuccessError is { } limit && e <= limit).ToArray();
-        return new StepRewards(errors.Select((e, i) => terminated[i] ? SuccessReward : -e).ToArray(), terminated);
+        return StepRewards.FromDistances(errors, SuccessError, SuccessReward);
     }
 
     /// <inheritdoc />

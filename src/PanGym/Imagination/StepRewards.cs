@@ -27,4 +27,14 @@ public sealed record StepRewards
 
     /// <summary>Number of trajectories.</summary>
     public int Count => Rewards.Length;
+
+    /// <summary>
+    /// Rewards of minus each distance to a goal; a distance at or below <paramref name="successDistance"/> reaches the goal
+    /// instead: reward <paramref name="successReward"/>, terminated.
+    /// </summary>
+    internal static StepRewards FromDistances(double[] distances, double? successDistance, double successReward)
+    {
+        var terminated = distances.Select(d => successDistance is { } limit && d <= limit).ToArray();
+        return new StepRewards(distances.Select((d, i) => terminated[i] ? successReward : -d).ToArray(), terminated);
+    }
 }

@@ -2,7 +2,10 @@ using PanGym.Gym;
 
 namespace PanGym.Planning;
 
-/// <summary>Uniformly random candidate actions: the baseline a planner must beat. Reset restarts its draws from the seed.</summary>
+/// <summary>
+/// Uniformly random candidate actions: the baseline a planner must beat. Each reset moves on to a fresh stream of draws
+/// derived from the last, so episodes differ while the seed fixes the whole run.
+/// </summary>
 public sealed class RandomTextPolicy : ITextPolicy
 {
     readonly IReadOnlyList<string> _candidates;
