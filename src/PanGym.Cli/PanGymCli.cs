@@ -26,6 +26,7 @@ internal static class PanGymCli
         root.Subcommands.Add(EvalCommand.Create(services));
         root.Subcommands.Add(RolloutCommand.Create(services));
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create(services));
         return CliErrors.Invoke(root, args);
     }
 }

@@ -96,6 +96,31 @@ public sealed class ShapesWorld : GroundTruthEnv<ShapesWorldState, ShapesWorldAc
     /// <summary>The centre of <paramref name="shape"/>'s box, the point the goal test uses.</summary>
     public (double X, double Y) Centre(ShapeState shape) => (shape.X + Config.ShapeSize / 2.0, shape.Y + Config.ShapeSize / 2.0);
 
+    /// <summary>
+    /// <paramref name="state"/> with its goal reached: the target moved so that its centre sits at the goal square's centre
+    /// (rounded to whole pixels, kept on the canvas), the other shapes where they are. <see cref="Draw"/> renders it as the
+    /// episode's goal frame, for goal-image rewards; the target may overlap another shape there.
+    /// </summary>
+    public ShapesWorldState SolvedState(ShapesWorldState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var target = state.Find(state.Target) ?? throw new ArgumentException($"The target {state.Target.DisplayName()} is not among the shapes.", nameof(state));
+        int farthest = Config.Size - Config.ShapeSize;
+        int x = Math.Clamp((int)Math.Floor(state.Goal.X + state.Goal.Size / 2.0 - Config.ShapeSize / 2.0), 0, farthest);
+        int y = Math.Clamp((int)Math.Floor(state.Goal.Y + state.Goal.Size / 2.0 - Config.ShapeSize / 2.0), 0, farthest);
+        var moved = target with { X = x, Y = y };
+        return state with { Shapes = [.. state.Shapes.Select(s => s.Kind == state.Target ? moved : s)] };
+    }
+
+    /// <summary>How far, in pixels, the target's centre lies from the goal square's centre (0 at the centre); a dense measure of progress.</summary>
+    public double GoalDistance(ShapesWorldState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var target = state.Find(state.Target) ?? throw new ArgumentException($"The target {state.Target.DisplayName()} is not among the shapes.", nameof(state));
+        var (x, y) = Centre(target);
+        return Math.Sqrt(Math.Pow(x - (state.Goal.X + state.Goal.Size / 2.0), 2) + Math.Pow(y - (state.Goal.Y + state.Goal.Size / 2.0), 2));
+    }
+
     /// <inheritdoc />
     public override string DescribeGoal(ShapesWorldState state) => $"bring the {state.Target.DisplayName()} into the grey square";
 

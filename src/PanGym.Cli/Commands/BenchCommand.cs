@@ -2,12 +2,16 @@ using System.CommandLine;
 
 namespace PanGym.Cli.Commands;
 
-/// <summary><c>pangym bench</c>: the performance measurements, one subcommand per part (<c>lm</c> for the backbone).</summary>
+/// <summary>
+/// <c>pangym bench</c>: the performance measurements. On its own it measures the world model (<see cref="WorldModelBenchmark"/>:
+/// per-step costs, batched imagination, planner decisions); <c>bench lm</c> measures the backbone alone.
+/// </summary>
 internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Measure the speed of PanGym's parts on this machine.");
+        var command = new Command("bench", "Measure the world model's per-step costs, batched imagination and planner speed on this machine (bench lm: the backbone alone).");
+        WorldModelBenchmark.AddTo(command);
         command.Subcommands.Add(LmBenchmark.CreateCommand());
         return command;
     }

@@ -1,0 +1,309 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PanGym.Backbone;
+using PanGym.Envs;
+using PanGym.Gym;
+using PanGym.Gym.Wrappers;
+using PanGym.Imagination;
+using PanGym.Media;
+using PanGym.Planning;
+using PanGym.WorldModel;
+using Spectre.Console;
+using TorchSharp;
+
+namespace PanGym.Cli.Commands;
+
+/// <summary>
+/// <c>pangym plan</c>: model-predictive control on seeded ShapesWorld goal tasks (bring the named shape into the grey
+/// square within the step budget), executed in the real environment. The success table puts the planner with the world
+/// model beside random actions and beside the same planner with the true simulator as its model (the ceiling); a
+/// video shows one executed episode beside the world model's imagination of it.
+/// </summary>
+internal static class PlanCommand
+{
+    static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static Command Create(IServiceProvider services)
+    {
+        var checkpointOption = new Option<DirectoryInfo?>("--checkpoint") { Description = "World-model checkpoint folder (e.g. <train out>/checkpoint/model); needed unless --true-model." };
+        var envOption = new Option<string>("--env") { Description = "Environment of the goal tasks (ShapesWorld-v0).", DefaultValueFactory = _ => GroundTruthEnvironments.ShapesWorldId };
+        var tasksOption = new Option<int>("--tasks") { Description = "Seeded goal tasks to run.", DefaultValueFactory = _ => 50 };
+        var plannerOption = new Option<string>("--planner") { Description = "cem or random (random shooting).", DefaultValueFactory = _ => "cem" };
+        var trueModelOption = new Option<bool>("--true-model") { Description = "Plan with the true simulator only (no world model; the checkpoint, if given, only imagines the video)." };
+        var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder: plan.json and the episode video.", Required = true };
+        var maxStepsOption = new Option<int>("--max-steps") { Description = "Step budget of a task.", DefaultValueFactory = _ => ShapesWorldGoalTasks.DefaultMaxSteps };
+        var horizonOption = new Option<int?>("--horizon") { Description = $"Planning horizon (default {CemConfig.Default.Horizon})." };
+        var populationOption = new Option<int?>("--population") { Description = $"Sequences per iteration (default: CEM {CemConfig.Default.Population}, random shooting {RandomShootingConfig.Default.Population})." };
+        var iterationsOption = new Option<int?>("--iterations") { Description = $"CEM iterations (default {CemConfig.Default.Iterations})." };
+        var eliteOption = new Option<double?>("--elite-fraction") { Description = $"CEM elite fraction (default {CemConfig.Default.EliteFraction})." };
+        var alphaOption = new Option<double?>("--alpha") { Description = $"CEM smoothing α (default {CemConfig.Default.Alpha})." };
+        var rewardOption = new Option<string>("--reward")
+        {
+            Description = "World-model reward: latent (distance to the goal frame's latent), latent-probe (the target's position read out of the latent by a " +
+                "linear probe fitted on encoded frames, distance to the goal) or probe (decode each imagined frame with --decode-steps and probe the target's distance).",
+            DefaultValueFactory = _ => "latent",
+        };
+        var decodeStepsOption = new Option<int>("--decode-steps") { Description = "K, solver steps per decoded frame (probe reward and video).", DefaultValueFactory = _ => 4 };
+        var videoTaskOption = new Option<int>("--video-task") { Description = "Index of the task whose episode is filmed.", DefaultValueFactory = _ => 0 };
+        var formatOption = new Option<string>("--format") { Description = "Video format: gif or mp4.", DefaultValueFactory = _ => "gif" };
+        var seedOption = new Option<int>("--seed") { Description = "First task seed; also seeds the planners and the random baseline.", DefaultValueFactory = _ => 0 };
+        var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." };
+        var sizeOption = new Option<int?>("--size") { Description = "Canvas pixels without a checkpoint (default 32; with one, the model's frame size)." };
+
+        var command = new Command("plan", "Plan on seeded ShapesWorld goal tasks with MPC (CEM or random shooting) and report success beside random actions and the true simulator.")
+        {
+            checkpointOption, envOption, tasksOption, plannerOption, trueModelOption, outOption, maxStepsOption, horizonOption, populationOption,
+            iterationsOption, eliteOption, alphaOption, rewardOption, decodeStepsOption, videoTaskOption, formatOption, seedOption, threadsOption, sizeOption,
+        };
+        command.SetAction(parse =>
+        {
+            var registry = services.GetRequiredService<EnvRegistry>();
+            string envId = registry.Spec(parse.GetValue(envOption)!).Id;
+            if (envId != GroundTruthEnvironments.ShapesWorldId)
+                throw new ArgumentException($"Goal tasks are defined for {GroundTruthEnvironments.ShapesWorldId}; got {envId}.");
+            string plannerName = parse.GetValue(plannerOption)!.ToLowerInvariant();
+            if (plannerName is not ("cem" or "random")) throw new ArgumentException($"--planner must be cem or random, got \"{parse.GetValue(plannerOption)}\".");
+            string rewardName = parse.GetValue(rewardOption)!.ToLowerInvariant();
+            if (rewardName is not ("latent" or "latent-probe" or "probe"))
+                throw new ArgumentException($"--reward must be latent, latent-probe or probe, got \"{parse.GetValue(rewardOption)}\".");
+            int taskCount = parse.GetValue(tasksOption), maxSteps = parse.GetValue(maxStepsOption), videoTask = parse.GetValue(videoTaskOption), seed = parse.GetValue(seedOption);
+            if (taskCount < 1) throw new ArgumentException($"--tasks must be at least 1, got {taskCount}.");
+            if (maxSteps < 1) throw new ArgumentException($"--max-steps must be at least 1, got {maxSteps}.");
+            if (videoTask < 0 || videoTask >= taskCount) throw new ArgumentException($"--video-task must index one of the {taskCount} tasks, got {videoTask}.");
+            if (seed < 0) throw new ArgumentException($"--seed must be non-negative, got {seed}.");
+            string format = parse.GetValue(formatOption)!.TrimStart('.').ToLowerInvariant();
+            if (format is not ("gif" or "mp4")) throw new ArgumentException($"--format must be gif or mp4, got \"{parse.GetValue(formatOption)}\".");
+            var sampling = new FlowSamplingOptions(steps: parse.GetValue(decodeStepsOption), temperature: 0);
+            if (parse.GetValue(threadsOption) is int threads)
+            {
+                if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}.");
+                torch.set_num_threads(threads);
+            }
+            bool trueModelOnly = parse.GetValue(trueModelOption);
+            var checkpoint = parse.GetValue(checkpointOption);
+            if (checkpoint is null && !trueModelOnly) throw new ArgumentException("Give the world model: --checkpoint <folder>, or plan with the true simulator alone: --true-model.");
+            var planner = PlannerFactory(plannerName, parse.GetValue(horizonOption), parse.GetValue(populationOption), parse.GetValue(iterationsOption),
+                parse.GetValue(eliteOption), parse.GetValue(alphaOption), seed);
+            string outFolder = parse.GetValue(outOption)!.FullName;
+            if (File.Exists(outFolder)) throw new IOException($"--out {outFolder} is a file; give a folder.");
+
+            using var model = checkpoint is null ? null : WorldModelCheckpoint.Load(checkpoint.FullName);
+            model?.eval();
+            int size = model?.Config.ImageSize ?? parse.GetValue(sizeOption) ?? 32;
+            if (model is not null && parse.GetValue(sizeOption) is int given && given != size)
+                throw new ArgumentException($"--size {given} differs from the model's frame size {size}; leave it out.");
+            var config = ShapesWorldConfig.ForSize(size);
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            console.Profile.Width = Math.Max(console.Profile.Width, 140);
+
+            var seeds = ShapesWorldGoalTasks.Seeds(config, taskCount, maxSteps, seed);
+            using var env = new ShapesWorld(config);
+            var controllers = new List<Controller>
+            {
+                new("random actions", () => new RandomTextPolicy(ShapesWorldAction.Candidates, seed), null),
+                new($"{plannerName} + true simulator", () => new MpcAgent(ShapesWorldGoalTasks.TrueModel(env), planner(), ShapesWorldAction.Candidates), null),
+            };
+            ShapesWorldLatentProbe? latentProbe = null;
+            if (!trueModelOnly)
+            {
+                if (rewardName == "latent-probe")
+                {
+                    latentProbe = ShapesWorldLatentProbe.Fit(model!, config);
+                    console.MarkupLine(Markup.Escape($"latent probe: shape centres read out of the latents with {latentProbe.HeldOutRmse.ToString("F2", Invariant)} px RMSE on held-out frames"));
+                }
+                var planning = new WorldModelPlanningModel(model!, (_, info) => rewardName switch
+                    {
+                        "latent" => LatentGoalReward.FromImage(model!, ShapesWorldGoalTasks.GoalFrame(env, info)),
+                        "latent-probe" => latentProbe!.GoalReward(info),
+                        _ => ShapesWorldGoalTasks.ProbeDistanceReward(env, info),
+                    },
+                    new ImaginationOptions(sampling: sampling, seed: seed));
+                controllers.Add(new($"{plannerName} + world model ({rewardName} reward)", () => new MpcAgent(planning, planner(), ShapesWorldAction.Candidates), planning));
+            }
+            console.MarkupLine(Markup.Escape($"{taskCount} ShapesWorld goal tasks ({size}×{size}, seeds from {seed}, solvable within {maxSteps} steps), planner {plannerName}: {Describe(planner())}"));
+
+            var results = new List<(Controller Controller, List<TaskRun> Runs)>();
+            Image[]? filmedFrames = null;
+            string[]? filmedActions = null;
+            console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
+                .Start(context =>
+                {
+                    foreach (var controller in controllers)
+                    {
+                        var bar = context.AddTask(Markup.Escape(controller.Name), maxValue: seeds.Count);
+                        var runs = new List<TaskRun>();
+                        var policy = controller.Make();
+                        foreach (var (taskSeed, index) in seeds.Select((s, i) => (s, i)))
+                        {
+                            bool film = index == videoTask && controller == controllers[^1];
+                            runs.Add(RunTask(policy, env, taskSeed, maxSteps, film ? (frames, actions) => (filmedFrames, filmedActions) = (frames, actions) : null));
+                            bar.Increment(1);
+                            bar.Description = Markup.Escape($"{controller.Name}: {runs.Count(r => r.Solved)}/{runs.Count} solved");
+                        }
+                        results.Add((controller, runs));
+                    }
+                });
+            foreach (var controller in controllers) (controller.Owned as IDisposable)?.Dispose();
+            latentProbe?.Dispose();
+
+            console.Write(SuccessTable(results, maxSteps));
+            Directory.CreateDirectory(outFolder);
+            string jsonPath = Path.Combine(outFolder, "plan.json");
+            AtomicFile.WriteAllText(jsonPath, Report(results, seeds, size, plannerName, Describe(planner()), rewardName, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            console.WriteLine($"results: {jsonPath}");
+            if (filmedFrames is not null)
+            {
+                string video = Path.Combine(outFolder, $"episode-task{videoTask}-seed{seeds[videoTask]}.{format}");
+                try
+                {
+                    var imagined = model?.ImagineVideo(filmedFrames[0], filmedActions!, sampling, seed);
+                    var frames = filmedFrames.Select((real, i) => imagined is null ? real : SideBySide(real, i == 0 ? filmedFrames[0] : imagined[i - 1])).ToArray();
+                    VideoWriter.Write(video, frames, fps: 4, scale: Math.Max(1, 128 / size));
+                    console.WriteLine($"video:   {video}");
+                    console.WriteLine(imagined is null ? "         the executed episode"
+                        : "         left: the executed episode; right: the world model imagining the same actions from the start");
+                }
+                catch (FFmpegNotFoundException e)
+                {
+                    console.WriteLine($"video skipped: {e.Message}");
+                }
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    sealed record Controller(string Name, Func<ITextPolicy> Make, object? Owned);
+
+    sealed record TaskRun(int Seed, bool Solved, int Steps, double MeanDecisionSeconds, double MaxDecisionSeconds);
+
+    /// <summary>One task in the real environment (with its time limit); <paramref name="film"/> receives the frames and actions.</summary>
+    static TaskRun RunTask(ITextPolicy policy, ShapesWorld shapes, int seed, int maxSteps, Action<Image[], string[]>? film)
+    {
+        // Not disposed: closing the wrapper would close the shared environment beneath it.
+        var env = new TimeLimit<Image, string>(shapes, maxSteps);
+        policy.Reset();
+        var (observation, info) = env.Reset(seed);
+        var frames = new List<Image> { observation };
+        var actions = new List<string>();
+        var decisions = new List<double>();
+        bool solved = false;
+        while (true)
+        {
+            var clock = Stopwatch.StartNew();
+            var action = policy.Act(observation, info);
+            decisions.Add(clock.Elapsed.TotalSeconds);
+            var result = env.Step(action);
+            actions.Add(action);
+            frames.Add(result.Observation);
+            if (result.Terminated || result.Truncated)
+            {
+                solved = result.Terminated;
+                break;
+            }
+            (observation, info) = (result.Observation, result.Info);
+        }
+        film?.Invoke([.. frames], [.. actions]);
+        return new TaskRun(seed, solved, actions.Count, decisions.Average(), decisions.Max());
+    }
+
+    static Func<IPlanner> PlannerFactory(string name, int? horizon, int? population, int? iterations, double? eliteFraction, double? alpha, int seed)
+    {
+        if (name == "random")
+        {
+            if (iterations is not null || eliteFraction is not null || alpha is not null)
+                throw new ArgumentException("--iterations, --elite-fraction and --alpha are CEM settings; random shooting takes --horizon and --population.");
+            var defaults = RandomShootingConfig.Default;
+            var config = new RandomShootingConfig(horizon ?? defaults.Horizon, population ?? defaults.Population, seed);
+            return () => new RandomShootingPlanner(config);
+        }
+        var cem = CemConfig.Default;
+        var settings = new CemConfig(horizon ?? cem.Horizon, population ?? cem.Population, eliteFraction ?? cem.EliteFraction, iterations ?? cem.Iterations,
+            alpha ?? cem.Alpha, seed: seed);
+        return () => new CemPlanner(settings);
+    }
+
+    static string Describe(IPlanner planner) => planner switch
+    {
+        CemPlanner cem => $"horizon {cem.Config.Horizon}, population {cem.Config.Population}, {cem.Config.EliteCount} elites, {cem.Config.Iterations} iterations, α {cem.Config.Alpha.ToString(Invariant)}, warm start {cem.Config.WarmStart}",
+        RandomShootingPlanner random => $"horizon {random.Config.Horizon}, population {random.Config.Population}",
+        _ => planner.GetType().Name,
+    };
+
+    static Table SuccessTable(List<(Controller Controller, List<TaskRun> Runs)> results, int maxSteps)
+    {
+        var table = new Table().Title($"success within {maxSteps} steps, executed in the real environment");
+        table.AddColumns("controller", "solved", "success", "95% interval (Wilson)", "mean steps when solved", "s / decision (mean)", "s / decision (max)");
+        foreach (var (controller, runs) in results)
+        {
+            int solved = runs.Count(r => r.Solved);
+            var (low, high) = Wilson(solved, runs.Count);
+            var solvedRuns = runs.Where(r => r.Solved).ToArray();
+            table.AddRow(Markup.Escape(controller.Name), $"{solved}/{runs.Count}", Percent((double)solved / runs.Count), $"{Percent(low)}–{Percent(high)}",
+                solvedRuns.Length == 0 ? "-" : solvedRuns.Average(r => r.Steps).ToString("F1", Invariant),
+                runs.Average(r => r.MeanDecisionSeconds).ToString("F3", Invariant), runs.Max(r => r.MaxDecisionSeconds).ToString("F3", Invariant));
+        }
+        return table;
+    }
+
+    static JsonObject Report(List<(Controller Controller, List<TaskRun> Runs)> results, IReadOnlyList<int> seeds, int size, string planner, string settings, string reward, int maxSteps)
+    {
+        var controllers = new JsonArray();
+        foreach (var (controller, runs) in results)
+        {
+            int solved = runs.Count(r => r.Solved);
+            var (low, high) = Wilson(solved, runs.Count);
+            controllers.Add(new JsonObject
+            {
+                ["controller"] = controller.Name,
+                ["solved"] = solved,
+                ["tasks"] = runs.Count,
+                ["success_rate"] = (double)solved / runs.Count,
+                ["success_interval_95"] = new JsonArray(low, high),
+                ["mean_decision_seconds"] = runs.Average(r => r.MeanDecisionSeconds),
+                ["max_decision_seconds"] = runs.Max(r => r.MaxDecisionSeconds),
+                ["runs"] = new JsonArray(runs.Select(r => (JsonNode)new JsonObject { ["seed"] = r.Seed, ["solved"] = r.Solved, ["steps"] = r.Steps }).ToArray()),
+            });
+        }
+        return new JsonObject
+        {
+            ["env"] = GroundTruthEnvironments.ShapesWorldId,
+            ["size"] = size,
+            ["max_steps"] = maxSteps,
+            ["seeds"] = new JsonArray(seeds.Select(s => (JsonNode)s).ToArray()),
+            ["planner"] = planner,
+            ["planner_settings"] = settings,
+            ["world_model_reward"] = reward,
+            ["controllers"] = controllers,
+        };
+    }
+
+    /// <summary>The Wilson score interval of a binomial proportion at 95%.</summary>
+    static (double Low, double High) Wilson(int successes, int trials)
+    {
+        const double z = 1.959964;
+        double p = (double)successes / trials, z2 = z * z / trials;
+        double centre = (p + z2 / 2) / (1 + z2), half = z * Math.Sqrt(p * (1 - p) / trials + z * z / (4.0 * trials * trials)) / (1 + z2);
+        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
+    }
+
+    static string Percent(double share) => (100 * share).ToString("F0", Invariant) + "%";
+
+    /// <summary>Two frames of one size side by side, a white 1-pixel gap between them.</summary>
+    static Image SideBySide(Image left, Image right)
+    {
+        var joined = new Image(left.Height, left.Width * 2 + 1);
+        joined.Fill((255, 255, 255));
+        for (int y = 0; y < left.Height; y++)
+            for (int x = 0; x < left.Width; x++)
+            {
+                joined[x, y] = left[x, y];
+                joined[left.Width + 1 + x, y] = right[x, y];
+            }
+        return joined;
+    }
+}

@@ -1,0 +1,59 @@
+using PanGym.Gym;
+using PanGym.WorldModel;
+
+namespace PanGym.Imagination;
+
+/// <summary>How a <see cref="PanEnv"/> (and <see cref="PanVectorEnv"/>) behaves: its action space, decoding, reward, start
+/// frames and history bound. Validated once, here.</summary>
+public sealed record PanEnvOptions
+{
+    /// <summary>Creates options.</summary>
+    /// <param name="candidates">The candidate actions listed in the <c>TextSpace</c> (what a planner searches over); null for none.</param>
+    /// <param name="enforceCandidates">Whether only the candidates are accepted; otherwise any text the model can read is.</param>
+    /// <param name="maxActionLength">Longest action text in characters; default the dynamics' action token budget, which the
+    /// byte tokenizer's one token per ASCII character meets.</param>
+    /// <param name="sampling">How each next frame is decoded; default the decoder's own defaults (<see cref="FlowSamplingOptions"/>).</param>
+    /// <param name="reward">Reward and termination of each step; default zero reward, never terminating. A reset may replace it for one episode.</param>
+    /// <param name="startObservations">Draws a start frame from the environment's seeded generator for a <c>Reset</c> that is not
+    /// given one (so that the environment checker and autoresetting wrappers can reset it); null: a start frame must be given.</param>
+    /// <param name="history">The bound on the history the dynamics reads; default <see cref="HistoryWindow.Default"/>.</param>
+    public PanEnvOptions(IReadOnlyList<string>? candidates = null, bool enforceCandidates = false, int? maxActionLength = null,
+        FlowSamplingOptions? sampling = null, IImaginedReward? reward = null, Func<Random, Image>? startObservations = null, HistoryWindow? history = null)
+    {
+        if (candidates is not null && candidates.Any(c => c is null)) throw new ArgumentException("A candidate action is null.", nameof(candidates));
+        if (enforceCandidates && (candidates is null || candidates.Count == 0))
+            throw new ArgumentException("The candidate list is empty, so enforcing it would admit no action; give candidates or do not enforce them.", nameof(candidates));
+        if (maxActionLength is < 1) throw new ArgumentOutOfRangeException(nameof(maxActionLength), maxActionLength, "The longest action must be at least one character.");
+        Candidates = candidates?.ToArray();
+        EnforceCandidates = enforceCandidates;
+        MaxActionLength = maxActionLength;
+        Sampling = sampling ?? new FlowSamplingOptions();
+        Reward = reward ?? DelegateReward.Zero;
+        StartObservations = startObservations;
+        History = history ?? HistoryWindow.Default;
+    }
+
+    /// <summary>The defaults: free text, no candidates, zero reward, the decoder's sampling defaults.</summary>
+    public static PanEnvOptions Default { get; } = new();
+
+    /// <summary>The candidate actions, or null.</summary>
+    public IReadOnlyList<string>? Candidates { get; }
+
+    /// <summary>Whether only the candidates are accepted.</summary>
+    public bool EnforceCandidates { get; }
+
+    /// <summary>Longest action text in characters; null for the dynamics' action token budget.</summary>
+    public int? MaxActionLength { get; }
+
+    /// <summary>How each next frame is decoded.</summary>
+    public FlowSamplingOptions Sampling { get; }
+
+    /// <summary>The reward and termination of each step (unless a reset replaces it).</summary>
+    public IImaginedReward Reward { get; }
+
+    /// <summary>Draws a start frame when a reset is given none; null if none can be drawn.</summary>
+    public Func<Random, Image>? StartObservations { get; }
+
+    /// <summary>The bound on the history the dynamics reads.</summary>
+    public HistoryWindow History { get; }
+}

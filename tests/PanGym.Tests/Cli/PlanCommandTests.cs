@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using PanGym.WorldModel;
+
+namespace PanGym.Tests.Cli;
+
+[Collection(FFmpegCollection.Name)]
+public sealed class PlanCommandTests : IDisposable
+{
+    readonly string _folder = Directory.CreateTempSubdirectory("pangym-plan-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Plans_with_the_true_simulator_beside_random_actions()
+    {
+        string output = Path.Combine(_folder, "true");
+        var (code, text, error) = CliRunner.Run("plan", "--true-model", "--tasks", "4", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains("random actions", text);
+        Assert.Contains("cem + true simulator", text);
+        Assert.Contains("4/4", text);
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "plan.json")))!;
+        Assert.Equal(2, report["controllers"]!.AsArray().Count);
+        Assert.Equal(4, (int)report["controllers"]![1]!["solved"]!);
+        Assert.Single(Directory.GetFiles(output, "episode-task0-*.gif"));
+    }
+
+    [Fact]
+    public void Plans_with_a_world_model_checkpoint_and_films_the_episode_beside_its_imagination()
+    {
+        string checkpoint = Path.Combine(_folder, "model");
+        using (var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 0)) WorldModelCheckpoint.Save(model, checkpoint);
+        string output = Path.Combine(_folder, "wm");
+
+        var (code, text, error) = CliRunner.Run("plan", "--checkpoint", checkpoint, "--tasks", "1", "--max-steps", "3", "--planner", "random",
+            "--horizon", "2", "--population", "6", "--decode-steps", "1", "--out", output);
+
+        Assert.True(code == 0, error);
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "plan.json")))!;
+        Assert.Equal(["random actions", "random + true simulator", "random + world model (latent reward)"],
+            report["controllers"]!.AsArray().Select(c => (string)c!["controller"]!));
+        Assert.Equal("horizon 2, population 6", (string)report["planner_settings"]!);
+        Assert.Contains("right: the world model imagining the same actions", text);
+        Assert.Single(Directory.GetFiles(output, "episode-task0-*.gif"));
+
+        (code, text, error) = CliRunner.Run("plan", "--checkpoint", checkpoint, "--tasks", "1", "--max-steps", "2", "--horizon", "2", "--population", "4",
+            "--iterations", "1", "--reward", "latent-probe", "--out", Path.Combine(_folder, "probe"));
+        Assert.True(code == 0, error);
+        Assert.Contains("latent probe: shape centres read out of the latents", text);
+    }
+
+    [Theory]
+    [InlineData("needs no checkpoint", "Give the world model", "--tasks", "1")]
+    [InlineData("planner", "--planner must be cem or random", "--true-model", "--planner", "greedy")]
+    [InlineData("env", "Goal tasks are defined for ShapesWorld-v0", "--true-model", "--env", "MomentumWorld-v0")]
+    [InlineData("reward", "--reward must be", "--true-model", "--reward", "pixels")]
+    [InlineData("tasks", "--tasks must be at least 1", "--true-model", "--tasks", "0")]
+    [InlineData("cem settings for random", "are CEM settings", "--true-model", "--planner", "random", "--iterations", "2")]
+    public void Bad_input_is_refused_with_a_clear_message(string _, string message, params string[] args)
+    {
+        var (code, _, error) = CliRunner.Run(["plan", .. args, "--out", Path.Combine(_folder, "bad")]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error);
+    }
+}
