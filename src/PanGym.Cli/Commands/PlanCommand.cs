@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using PanGym.Evaluation;
 using PanGym.Backbone;
 using PanGym.Envs;
 using PanGym.Gym;
@@ -29,7 +30,7 @@ internal static class PlanCommand
 
     public static Command Create(IServiceProvider services)
     {
-        var checkpointOption = new Option<DirectoryInfo?>("--checkpoint") { Description = "World-model checkpoint folder (e.g. <train out>/checkpoint/model); needed unless --true-model." };
+        var checkpointOption = new Option<DirectoryInfo?>("--checkpoint") { Description = "A world-model checkpoint folder or a training output folder; needed unless --true-model." };
         var envOption = new Option<string>("--env") { Description = "Environment of the goal tasks (ShapesWorld-v0).", DefaultValueFactory = _ => GroundTruthEnvironments.ShapesWorldId };
         var tasksOption = new Option<int>("--tasks") { Description = "Seeded goal tasks to run.", DefaultValueFactory = _ => 50 };
         var plannerOption = new Option<string>("--planner") { Description = "cem or random (random shooting).", DefaultValueFactory = _ => "cem" };
@@ -91,7 +92,7 @@ internal static class PlanCommand
             string outFolder = parse.GetValue(outOption)!.FullName;
             if (File.Exists(outFolder)) throw new IOException($"--out {outFolder} is a file; give a folder.");
 
-            using var model = checkpoint is null ? null : WorldModelCheckpoint.Load(checkpoint.FullName);
+            using var model = checkpoint is null ? null : CheckpointLocator.Load(checkpoint.FullName);
             model?.eval();
             int size = model?.Config.ImageSize ?? parse.GetValue(sizeOption) ?? 32;
             if (model is not null && parse.GetValue(sizeOption) is int given && given != size)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PanGym.Evaluation;
 using PanGym.Backbone;
 using PanGym.Envs;
 using PanGym.Imagination;
@@ -49,7 +50,7 @@ internal static class WorldModelBenchmark
                 set_num_threads(count);
             }
             using var model = parse.GetValue(checkpoint) is { } folder
-                ? WorldModelCheckpoint.Load(folder.FullName)
+                ? CheckpointLocator.Load(folder.FullName)
                 : PanGym.WorldModel.WorldModel.Create(WorldModelConfig.FromPreset(parse.GetValue(preset)!), seed: 0);
             model.eval();
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
