@@ -132,44 +132,31 @@ internal static class DataCommand
 
     static VideoIngestResult Run(IAnsiConsole console, VideoIngestor ingestor, string[] inputs, string folder, bool resume)
     {
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler stop = (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += stop;
-        try
-        {
-            VideoIngestResult? result = null;
-            console.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(context =>
+        using var cancellation = new CtrlCCancellation();
+        VideoIngestResult? result = null;
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("probing", maxValue: 1.0);
+                var progress = new InlineProgress<VideoIngestProgress>(p =>
                 {
-                    var task = context.AddTask("probing", maxValue: 1.0);
-                    var progress = new InlineProgress<VideoIngestProgress>(p =>
-                    {
-                        task.Value = p.Fraction;
-                        task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                            $"videos {p.FilesDone}/{p.FilesTotal}  frames {p.FramesDecoded}/{p.FramesExpected}  clips kept {p.ClipsKept}, dropped {p.ClipsDropped}"));
-                    });
-                    try
-                    {
-                        result = ingestor.IngestAsync(inputs, folder, resume, progress, cancellation.Token).GetAwaiter().GetResult();
-                    }
-                    catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-                    {
-                        throw new IOException($"Ingest interrupted: the finished videos are staged in {folder}.partial; run again with --resume to continue.");
-                    }
-                    task.Value = 1.0;
+                    task.Value = p.Fraction;
+                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                        $"videos {p.FilesDone}/{p.FilesTotal}  frames {p.FramesDecoded}/{p.FramesExpected}  clips kept {p.ClipsKept}, dropped {p.ClipsDropped}"));
                 });
-            return result!;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= stop;
-        }
+                try
+                {
+                    result = ingestor.IngestAsync(inputs, folder, resume, progress, cancellation.Token).GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                {
+                    throw new IOException($"Ingest interrupted: the finished videos are staged in {folder}.partial; run again with --resume to continue.");
+                }
+                task.Value = 1.0;
+            });
+        return result!;
     }
 
     static void Summarise(IAnsiConsole console, VideoIngestResult result)
@@ -194,11 +181,5 @@ internal static class DataCommand
             var size => $"--preset <a model of {size}×{size} frames>",
         };
         console.WriteLine($"train:    pangym train --data {result.Dataset.Folder} {preset} --steps N --out <run>");
-    }
-
-    /// <summary>Reports on the calling thread at once (<see cref="Progress{T}"/> would post to a thread pool).</summary>
-    sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -106,10 +106,4 @@ internal static class EvalCommand
         console.WriteLine($"report:  {files.Html}");
         console.WriteLine($"metrics: {files.Metrics}");
     }
-
-    /// <summary>Reports on the calling thread at once.</summary>
-    sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

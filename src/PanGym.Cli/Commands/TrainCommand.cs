@@ -176,37 +176,24 @@ internal static class TrainCommand
 
     static TrainingResult Train(IAnsiConsole console, Trainer trainer)
     {
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler stop = (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += stop;
-        try
-        {
-            TrainingResult? result = null;
-            console.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
-                .Start(context =>
+        using var cancellation = new CtrlCCancellation();
+        TrainingResult? result = null;
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("starting", maxValue: 1.0);
+                result = trainer.Run(new InlineProgress<TrainingProgress>(p =>
                 {
-                    var task = context.AddTask("starting", maxValue: 1.0);
-                    result = trainer.Run(new InlineProgress<TrainingProgress>(p =>
-                    {
-                        task.Value = p.Fraction;
-                        task.Description = Markup.Escape(
-                            $"step {p.Step}{(p.TotalSteps is long total ? $"/{total}" : "")}  loss {p.SmoothedLoss:F4}  {p.SamplesPerSecond:F1} samples/s  " +
-                            $"left {(p.Remaining is TimeSpan left ? left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "?")}");
-                    }), cancellation.Token);
-                    task.Value = 1.0;
-                });
-            return result!;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= stop;
-        }
+                    task.Value = p.Fraction;
+                    task.Description = Markup.Escape(
+                        $"step {p.Step}{(p.TotalSteps is long total ? $"/{total}" : "")}  loss {p.SmoothedLoss:F4}  {p.SamplesPerSecond:F1} samples/s  " +
+                        $"left {(p.Remaining is TimeSpan left ? left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "?")}");
+                }), cancellation.Token);
+                task.Value = 1.0;
+            });
+        return result!;
     }
 
     static void Summarise(IAnsiConsole console, TrainingResult result, TrainingConfig config)
@@ -227,11 +214,5 @@ internal static class TrainCommand
         console.WriteLine($"metrics:     {TrainingOutput.MetricsFile(folder)}");
         console.WriteLine($"curves:      {TrainingOutput.CurvesFile(folder)}");
         console.WriteLine($"tensorboard: tensorboard --logdir {TrainingOutput.TensorBoardFolder(folder)}");
-    }
-
-    /// <summary>Reports on the calling thread at once (<see cref="Progress{T}"/> would post to a thread pool).</summary>
-    sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
