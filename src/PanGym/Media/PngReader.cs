@@ -13,7 +13,6 @@ namespace PanGym.Media;
 public static class PngReader
 {
     static readonly byte[] Signature = [137, 80, 78, 71, 13, 10, 26, 10];
-    static readonly uint[] CrcTable = BuildCrcTable();
 
     /// <summary>The largest image read, in pixels, so that a corrupt header cannot ask for gigabytes.</summary>
     public const long MaxPixels = 1L << 26;
@@ -48,7 +47,7 @@ public static class PngReader
             var typeAndData = png.Slice(offset + 4, 4 + length);
             string type = System.Text.Encoding.ASCII.GetString(typeAndData[..4]);
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(png[(offset + 8 + length)..]);
-            if (Crc(typeAndData) != crc) throw new InvalidDataException($"{source} is corrupt: the CRC of its {type} chunk does not match.");
+            if (PngEncoder.Crc32(typeAndData) != crc) throw new InvalidDataException($"{source} is corrupt: the CRC of its {type} chunk does not match.");
             var data = typeAndData[4..];
             switch (type)
             {
@@ -155,24 +154,5 @@ public static class PngReader
             }
         }
         return image;
-    }
-
-    static uint Crc(ReadOnlySpan<byte> bytes)
-    {
-        uint crc = 0xFFFFFFFFu;
-        foreach (byte b in bytes) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return crc ^ 0xFFFFFFFFu;
-    }
-
-    static uint[] BuildCrcTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            table[n] = c;
-        }
-        return table;
     }
 }

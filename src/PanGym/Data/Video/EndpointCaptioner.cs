@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using PanGym.Media;
 
 namespace PanGym.Data.Video;
 

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json.Nodes;
 using PanGym.Data.Video;
 using PanGym.Gym;
+using PanGym.Media;
 
 namespace PanGym.Tests.Data.Video;
 

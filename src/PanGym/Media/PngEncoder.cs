@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using PanGym.Gym;
 
-namespace PanGym.Data.Video;
+namespace PanGym.Media;
 
 /// <summary>
 /// Encodes an <see cref="Image"/> as a PNG file (8-bit RGB, zlib-compressed, each row filtered with PNG's "Up" filter):
