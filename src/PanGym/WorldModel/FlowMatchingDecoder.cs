@@ -39,6 +39,12 @@ public sealed class FlowMatchingDecoder : nn.Module
     [ComponentName(Name = "previous_embed")]
     private readonly Linear _previousEmbed;
 
+    [ComponentName(Name = "hint_embed")]
+    private readonly Linear _hintEmbed;
+
+    [ComponentName(Name = "renderer")]
+    private readonly LatentRenderer _renderer;
+
     [ComponentName(Name = "patch_position")]
     private readonly Parameter _patchPosition;
 
@@ -82,7 +88,9 @@ public sealed class FlowMatchingDecoder : nn.Module
         Config = config;
         var width = config.Width;
         _patchEmbed = nn.Linear(config.PatchValues, width);
-        _previousEmbed = nn.Linear(config.PatchValues, width);
+        _previousEmbed = nn.Linear(9 * config.PatchValues, width);
+        _hintEmbed = nn.Linear(config.PatchValues, width);
+        _renderer = new LatentRenderer(config.ImageSize, config.LatentTokens, config.LatentWidth, config.Channels);
         _patchPosition = new Parameter(SinCosPositions(config.PatchesPerSide, width));
         _chunkPosition = new Parameter(randn(config.MaxChunks, width) * 0.02);
         _timeIn = nn.Linear(TimeFrequencies, width);
@@ -109,6 +117,9 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <summary>The sizes this decoder was built with.</summary>
     public FlowMatchingDecoderConfig Config { get; }
 
+    /// <summary>The pixel head that paints a latent state; its painting of ŝ is the decoder's pixel-aligned hint.</summary>
+    public LatentRenderer Renderer => _renderer;
+
     /// <summary>The learned latent state [N, D] that stands in for ŝ at the context chunk (chunk 0).</summary>
     public Tensor ContextLatent => _contextLatent;
 
@@ -121,10 +132,22 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <returns>The velocity [B, C, 3, H, W].</returns>
     public Tensor Velocity(Tensor noisyChunks, Tensor tau, Tensor latents)
     {
+        using var scope = NewDisposeScope();
+        var gap = (1.0 - tau).clamp_min(MinimumGap).reshape(tau.shape[0], tau.shape[1], 1, 1, 1);
+        return ((Clean(noisyChunks, tau, latents) - noisyChunks) / gap).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The smallest 1 − τ the velocity divides by (only the nearly clean context chunk comes close).</summary>
+    private const double MinimumGap = 1e-3;
+
+    /// <summary>The network's prediction of the clean x1 of every chunk, [B, C, 3, H, W].</summary>
+    public Tensor Clean(Tensor noisyChunks, Tensor tau, Tensor latents)
+    {
         var (batch, chunks) = CheckChunks(noisyChunks, tau, latents, nameof(noisyChunks));
         using var scope = NewDisposeScope();
         var tokens = _patchEmbed.forward(Patchify(noisyChunks))
-                     + _previousEmbed.forward(Patchify(PreviousFrames(noisyChunks)))
+                     + _previousEmbed.forward(Neighbourhoods(PreviousFrames(noisyChunks)))
+                     + _hintEmbed.forward(Patchify(_renderer.forward(latents)))
                      + _patchPosition
                      + _chunkPosition.narrow(0, 0, chunks).unsqueeze(1);
         var condition = _timeOut.forward(nn.functional.silu(_timeIn.forward(TimeEmbedding(tau))))
@@ -151,6 +174,14 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <returns>The velocity of the frame chunks [B, C, 3, H, W].</returns>
     public Tensor VelocityAfterContext(Tensor contextFrame, Tensor contextTau, Tensor chunks, Tensor tau, Tensor latents)
     {
+        using var scope = NewDisposeScope();
+        var gap = (1.0 - tau).clamp_min(MinimumGap).reshape(tau.shape[0], tau.shape[1], 1, 1, 1);
+        return ((CleanAfterContext(contextFrame, contextTau, chunks, tau, latents) - chunks) / gap).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The clean x1 the network predicts for frame chunks that follow a context frame (see <see cref="VelocityAfterContext"/>).</summary>
+    public Tensor CleanAfterContext(Tensor contextFrame, Tensor contextTau, Tensor chunks, Tensor tau, Tensor latents)
+    {
         CheckFrame(contextFrame, nameof(contextFrame));
         var (batch, _) = CheckChunks(chunks, tau, latents, nameof(chunks));
         if (contextFrame.shape[0] != batch)
@@ -159,7 +190,7 @@ public sealed class FlowMatchingDecoder : nn.Module
             throw new ArgumentException($"{nameof(contextTau)} must be [B] = [{batch}]; got {Shape(contextTau)}.", nameof(contextTau));
         using var scope = NewDisposeScope();
         var contextLatents = _contextLatent.unsqueeze(0).unsqueeze(0).expand(batch, 1, -1, -1);
-        var velocity = Velocity(
+        var velocity = Clean(
             cat([contextFrame.unsqueeze(1), chunks], dim: 1),
             cat([contextTau.unsqueeze(1), tau], dim: 1),
             cat([contextLatents, latents], dim: 1));
@@ -201,8 +232,8 @@ public sealed class FlowMatchingDecoder : nn.Module
         var contextNoise = randn(contextFrame.shape, device: device, generator: generator);
         var noisyContext = FlowPath.Interpolate(contextNoise, contextFrame, contextTau);
 
-        var predicted = VelocityAfterContext(noisyContext, contextTau, noisyTargets, tau, latents);
-        return nn.functional.mse_loss(predicted, changes - noise).MoveToOuterDisposeScope();
+        var predicted = CleanAfterContext(noisyContext, contextTau, noisyTargets, tau, latents);
+        return nn.functional.mse_loss(predicted, changes).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -238,6 +269,16 @@ public sealed class FlowMatchingDecoder : nn.Module
         return frames.reshape(batch, chunks, Config.Channels, side, patch, side, patch)
             .permute(0, 1, 3, 5, 2, 4, 6)
             .reshape(batch, chunks, Config.TokensPerChunk, Config.PatchValues);
+    }
+
+    /// <summary>[B, C, ch, H, W] → [B, C, T, 9·ch·P·P]: each patch with its eight neighbours (zeros beyond the frame's edge).</summary>
+    private Tensor Neighbourhoods(Tensor frames)
+    {
+        long batch = frames.shape[0], chunks = frames.shape[1];
+        int patch = Config.PatchSize;
+        var flat = frames.flatten(0, 1);
+        var windows = nn.functional.unfold(flat, 3 * patch, padding: patch, stride: patch);
+        return windows.transpose(1, 2).reshape(batch, chunks, Config.TokensPerChunk, 9 * Config.PatchValues);
     }
 
     /// <summary>[B, C, T, ch·P·P] → [B, C, ch, H, W], the inverse of <see cref="Patchify"/>.</summary>

@@ -150,12 +150,15 @@ public sealed class WorldModel : nn.Module
             throw new ArgumentException(
                 $"The history must be [B, L, N, D] = [{batch}, {steps}, {Config.Dynamics.LatentTokens}, {Config.Dynamics.LatentWidth}]; got [{string.Join(", ", history.shape)}].",
                 nameof(history));
-        var predicted = dynamics.PredictSequence(history ?? states.narrow(1, 0, steps), actions);
+        var predicted = dynamics.PredictSequence((history ?? states.narrow(1, 0, steps)).detach(), actions);
 
         var targets = states.narrow(1, 1, steps);
         var flow = FlowLoss(frames, predicted, generator);
         var latent = nn.functional.mse_loss(predicted, targets.detach());
-        return new WorldModelLoss(flow + latent * Config.LatentLossWeight, flow, latent);
+        var renderer = decoder.Renderer;
+        var reconstruction = nn.functional.mse_loss(renderer.forward(states), frames);
+        var painted = nn.functional.mse_loss(renderer.forward(predicted), frames.narrow(1, 1, steps));
+        return new WorldModelLoss(flow + latent * Config.LatentLossWeight + reconstruction + painted, flow, latent, reconstruction, painted);
     }
 
     /// <summary>The decoder's flow-matching loss on o_1 … o_L given latents [B, L, N, D], in windows of its chunk budget.</summary>
