@@ -6,18 +6,23 @@ using static TorchSharp.torch;
 namespace PanGym.WorldModel;
 
 /// <summary>
-/// The decoder g of Generative Latent Prediction (PAN §3.3): a conditional flow-matching generator that predicts the
-/// velocity v = x1 − x0 on the path x_τ = (1 − τ)·x0 + τ·x1 (x0 ~ N(0, I) at τ = 0, the frame x1 at τ = 1; pixels in
-/// [−1, 1]). The network is a small DiT (Peebles &amp; Xie 2023) over a sequence of chunks, one chunk per frame:
+/// The decoder g of Generative Latent Prediction (PAN §3.3): a conditional flow-matching generator on the path
+/// x_τ = (1 − τ)·x0 + τ·x1 (x0 ~ N(0, I) at τ = 0, the data x1 at τ = 1) whose data x1 is each frame's change from the
+/// frame before it (<see cref="FrameChanges"/>). The network predicts the clean x1 itself and the velocity follows from
+/// it, v = (x̂1 − x_τ) / (1 − τ) (x-prediction, as Li &amp; He 2025 argue for pixels: a low-dimensional target that
+/// the network can regress at every noise level; predicting v, this decoder learned an action's effect ten times more
+/// slowly on ShapesWorld). The network is a small DiT (Peebles &amp; Xie 2023) over a sequence of chunks, one per frame:
 /// <list type="bullet">
 /// <item>each chunk's frame is cut into patches that become tokens, plus a patch-position embedding (learned, starting
 /// from DiT's 2-D sine-cosine table) and a learned chunk-position embedding;</item>
+/// <item>beside its noisy patch, every token reads two pixel-aligned inputs by concatenation (as video diffusion models
+/// feed their context frames): the 3×3 neighbourhood of patches of its previous frame, where whatever moves into the
+/// patch comes from, and the <see cref="LatentRenderer"/>'s painting of the chunk's latent state ŝ, a coarse picture of
+/// where things should be;</item>
 /// <item>each chunk carries its own flow time τ and its own latent state ŝ (N × D); adaLN-zero modulation of every
 /// block comes from a sinusoidal embedding of τ plus the mean of ŝ (the pooled-condition-plus-time vector of SD3,
 /// Esser et al. 2024), and the chunk's patch tokens cross-attend to its own ŝ tokens (the conditioning of Wan2.1,
-/// the decoder PAN builds on, and of PixArt-α). Cross-attention rather than prepending ŝ to the chunk keeps the
-/// self-attention sequence at C·T patch tokens however large N is (N = 256 in the paper), and it makes "a chunk reads
-/// only its own state" structural instead of a mask entry;</item>
+/// the decoder PAN builds on, and of PixArt-α);</item>
 /// <item>self-attention is chunk-causal (<see cref="ChunkCausalMask"/>): a chunk sees itself and earlier chunks only,
 /// which Causal Swin-DPM needs (PAN §3.3).</item>
 /// </list>
@@ -81,7 +86,7 @@ public sealed class FlowMatchingDecoder : nn.Module
     [ComponentName(Name = "final_proj")]
     private readonly Linear _finalProj;
 
-    /// <summary>Builds a freshly initialised decoder (adaLN-zero: the output starts at zero velocity).</summary>
+    /// <summary>Builds a freshly initialised decoder (adaLN-zero: it starts out predicting "no change", x̂1 = 0).</summary>
     public FlowMatchingDecoder(FlowMatchingDecoderConfig config) : base(nameof(FlowMatchingDecoder))
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -124,7 +129,8 @@ public sealed class FlowMatchingDecoder : nn.Module
     public Tensor ContextLatent => _contextLatent;
 
     /// <summary>
-    /// The predicted velocity v̂ = x1 − x0 of every chunk.
+    /// The velocity of every chunk, v̂ = (x̂1 − x_τ) / (1 − τ) from the network's <see cref="Clean"/> prediction: the
+    /// direction along the path x1 − x0 that the samplers integrate.
     /// </summary>
     /// <param name="noisyChunks">Frames on the flow path, [B, C, 3, H, W] in model pixels; chunk 0 is the context.</param>
     /// <param name="tau">Flow time of each chunk, [B, C], 0 = pure noise, 1 = clean.</param>
@@ -137,10 +143,10 @@ public sealed class FlowMatchingDecoder : nn.Module
         return ((Clean(noisyChunks, tau, latents) - noisyChunks) / gap).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The smallest 1 − τ the velocity divides by (only the nearly clean context chunk comes close).</summary>
+    /// <summary>The smallest 1 − τ the velocity divides by (only a nearly clean context chunk comes that close).</summary>
     private const double MinimumGap = 1e-3;
 
-    /// <summary>The network's prediction of the clean x1 of every chunk, [B, C, 3, H, W].</summary>
+    /// <summary>The network's prediction x̂1 of every chunk's clean change, [B, C, 3, H, W] (arguments as <see cref="Velocity"/>).</summary>
     public Tensor Clean(Tensor noisyChunks, Tensor tau, Tensor latents)
     {
         var (batch, chunks) = CheckChunks(noisyChunks, tau, latents, nameof(noisyChunks));
@@ -198,8 +204,9 @@ public sealed class FlowMatchingDecoder : nn.Module
     }
 
     /// <summary>
-    /// PAN's flow-matching loss for a batch of frame sequences that follow a context frame: MSE between the predicted and
-    /// the true velocity, on the target chunks only. Each target chunk gets its own τ (diffusion forcing), drawn
+    /// PAN's flow-matching loss for a batch of frame sequences that follow a context frame: MSE between the predicted
+    /// clean change x̂1 and the true one, on the target chunks only (the velocity loss weighted by (1 − τ)², which keeps
+    /// the nearly clean end of the path from dominating the gradient's noise). Each target chunk gets its own τ (diffusion forcing), drawn
     /// logit-normal, τ = sigmoid(n) with n ~ N(0, 1), which puts more training on the middle of the path than a uniform
     /// draw (Esser et al. 2024 found it the best rectified-flow schedule; on this project's toy shift task it gains
     /// about 2 dB PSNR over uniform τ at equal steps) while still covering every level a Swin-DPM window uses; the

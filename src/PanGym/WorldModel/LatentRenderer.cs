@@ -22,7 +22,7 @@ public sealed class LatentRenderer : nn.Module<Tensor, Tensor>
     readonly Linear output;
     readonly int imageSize, rows, columns, channels;
 
-    /// <summary>A renderer of <paramref name="latentTokens"/> tokens of width <paramref name="latentWidth"/> onto square frames.</summary>
+    /// <summary>A renderer of <paramref name="latentTokens"/> tokens of width <paramref name="latentWidth"/> onto square frames of <paramref name="imageSize"/> pixels.</summary>
     public LatentRenderer(int imageSize, int latentTokens, int latentWidth, int channels = PanGym.Gym.Image.Channels) : base(nameof(LatentRenderer))
     {
         (rows, columns) = EncoderConfig.GridFor(latentTokens);
