@@ -38,6 +38,9 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <summary>τ ∈ [0, 1] is scaled to the range of diffusion timesteps before the sinusoids.</summary>
     private const double TimeScale = 1000.0;
 
+    /// <summary><see cref="TimeScale"/> as a Scalar that lives as long as the process (see <see cref="Gap"/>).</summary>
+    private static readonly Scalar TimeScaleScalar = TimeScale.ToScalar();
+
     [ComponentName(Name = "patch_embed")]
     private readonly Linear _patchEmbed;
 
@@ -139,12 +142,20 @@ public sealed class FlowMatchingDecoder : nn.Module
     public Tensor Velocity(Tensor noisyChunks, Tensor tau, Tensor latents)
     {
         using var scope = NewDisposeScope();
-        var gap = (1.0 - tau).clamp_min(MinimumGap).reshape(tau.shape[0], tau.shape[1], 1, 1, 1);
+        var gap = Gap(tau);
         return ((Clean(noisyChunks, tau, latents) - noisyChunks) / gap).MoveToOuterDisposeScope();
     }
 
     /// <summary>The smallest 1 − τ the velocity divides by (only a nearly clean context chunk comes that close).</summary>
-    private const double MinimumGap = 1e-3;
+    private static readonly Scalar MinimumGap = 1e-3.ToScalar();
+
+    /// <summary>
+    /// 1 − τ, at least <see cref="MinimumGap"/>, shaped [B, C, 1, 1, 1] to scale chunks. Built from tensors and a static
+    /// scalar: TorchSharp 0.107 does not keep a temporary Scalar alive through the native call it is passed to, so a
+    /// garbage collection at the wrong moment frees it mid-call (a rare crash, "Expected false to be true" from
+    /// Scalar::toLong); hot paths avoid temporary scalars.
+    /// </summary>
+    private static Tensor Gap(Tensor tau) => (ones_like(tau) - tau).clamp_min(MinimumGap).reshape(tau.shape[0], tau.shape[1], 1, 1, 1);
 
     /// <summary>The network's prediction x̂1 of every chunk's clean change, [B, C, 3, H, W] (arguments as <see cref="Velocity"/>).</summary>
     public Tensor Clean(Tensor noisyChunks, Tensor tau, Tensor latents)
@@ -181,7 +192,7 @@ public sealed class FlowMatchingDecoder : nn.Module
     public Tensor VelocityAfterContext(Tensor contextFrame, Tensor contextTau, Tensor chunks, Tensor tau, Tensor latents)
     {
         using var scope = NewDisposeScope();
-        var gap = (1.0 - tau).clamp_min(MinimumGap).reshape(tau.shape[0], tau.shape[1], 1, 1, 1);
+        var gap = Gap(tau);
         return ((CleanAfterContext(contextFrame, contextTau, chunks, tau, latents) - chunks) / gap).MoveToOuterDisposeScope();
     }
 
@@ -302,7 +313,7 @@ public sealed class FlowMatchingDecoder : nn.Module
     {
         const int half = TimeFrequencies / 2;
         var frequencies = exp(arange(half, ScalarType.Float32, tau.device) * (-Math.Log(10000.0) / half));
-        var angles = (tau * TimeScale).unsqueeze(-1) * frequencies;
+        var angles = (tau * TimeScaleScalar).unsqueeze(-1) * frequencies;
         return cat([cos(angles), sin(angles)], dim: -1);
     }
 

@@ -163,7 +163,7 @@ public sealed class WorldModel : nn.Module
         var predicted = dynamics.PredictSequence(read, actions);
 
         var encoded = states.narrow(1, 1, steps).detach();
-        var teacher = (arange(batch, device: frames.device) % 2 == 1).reshape(batch, 1, 1, 1);
+        var teacher = tensor(Enumerable.Range(0, (int)batch).Select(i => i % 2 == 1).ToArray(), device: frames.device).reshape(batch, 1, 1, 1);
         var flow = FlowLoss(frames, where(teacher, encoded, predicted), generator);
         var latent = nn.functional.mse_loss(predicted, encoded);
         var reconstruction = nn.functional.mse_loss(decoder.Renderer.forward(states), frames);

@@ -84,6 +84,29 @@ public sealed class WorldModelTests : IDisposable
     }
 
     [Fact]
+    public void The_encoder_learns_from_its_reconstruction_alone_and_the_other_terms_train_the_rest()
+    {
+        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 2);
+        var (before, actions, after) = ShapesWorldTransitions(4, seed: 5);
+        using var scope = NewDisposeScope();
+        var frames = stack([model.ToModelPixels(before), model.ToModelPixels(after)], 1);
+        var rows = actions.Select(a => (IReadOnlyList<string>)[a]).ToArray();
+        DynamicsOutput.Randomize(model.Dynamics, seed: 3);
+
+        double GradientInto(IEnumerable<TorchSharp.Modules.Parameter> parameters) =>
+            parameters.Sum(p => p.grad is { } g ? g.abs().sum().item<float>() : 0.0);
+        var loss = model.Loss(frames, rows, new Generator(1));
+        (loss.Flow + loss.Latent + loss.Painted).backward();
+        Assert.Equal(0.0, GradientInto(model.Encoder.parameters()));
+        Assert.True(GradientInto(model.Dynamics.parameters()) > 0, "the flow, latent and painted terms must train the dynamics");
+
+        model.zero_grad();
+        model.Loss(frames, rows, new Generator(1)).Reconstruction.backward();
+        Assert.True(GradientInto(model.Encoder.parameters()) > 0, "the reconstruction term must train the encoder");
+        Assert.Equal(0.0, GradientInto(model.Dynamics.parameters()));
+    }
+
+    [Fact]
     public void Save_then_load_gives_bit_identical_outputs()
     {
         using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 5);
@@ -175,7 +198,7 @@ public sealed class WorldModelTests : IDisposable
         using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny);
         DynamicsOutput.Randomize(model.Dynamics);
         using var noGrad = no_grad();
-        using var states = randn(6, 1, 8, 32);
+        using var states = randn(6, 1, 16, 64);
         string[] Actions(int changeAt) => Enumerable.Range(0, 6).Select(t => t == changeAt ? "push down" : "wait").ToArray();
         List<Tensor> Roll(string[] actions)
         {
