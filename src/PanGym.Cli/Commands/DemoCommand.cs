@@ -20,6 +20,12 @@ namespace PanGym.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>
+    /// The demo's peak learning rate: twice the trainer's nanoGPT default, because a ten-minute budget ends after about
+    /// two thousand steps, where 1e-3 has not yet taught the small model what the actions do.
+    /// </summary>
+    const string DemoLearningRate = "2e-3";
+
     /// <summary>Canvas of the demo's ShapesWorld: the small preset's frame size.</summary>
     const int Size = 32;
 
@@ -51,7 +57,7 @@ internal static class DemoCommand
             string[] trainArgs = Directory.Exists(Path.Combine(train, "checkpoint"))
                 ? ["train", "--resume", "--out", train]
                 : ["train", "--env", "ShapesWorld-v0", "--size", $"{Size}", "--preset", preset,
-                   "--minutes", minutes.ToString(CultureInfo.InvariantCulture), "--seed", seed, "--out", train];
+                   "--minutes", minutes.ToString(CultureInfo.InvariantCulture), "--lr", DemoLearningRate, "--seed", seed, "--out", train];
             if (run(trainArgs) is int trained and not 0) return trained;
 
             Console.WriteLine("2/3 evaluate on held-out episodes");

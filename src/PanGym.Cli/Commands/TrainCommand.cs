@@ -49,9 +49,9 @@ internal static class TrainCommand
         {
             string? envId = parse.GetValue(envOption);
             var dataFolder = parse.GetValue(dataOption);
-            if (envId is null == dataFolder is null)
-                throw new ArgumentException(envId is null ? "Give the training data: --env <id> to generate it, or --data <folder>." : "Give either --env or --data, not both.");
             bool resume = parse.GetValue(resumeOption);
+            if (envId is not null && dataFolder is not null) throw new ArgumentException("Give either --env or --data, not both.");
+            if (envId is null && dataFolder is null && !resume) throw new ArgumentException("Give the training data: --env <id> to generate it, or --data <folder>.");
             string outFolder = resume ? TrainingOutput.EnsureNotFile(parse.GetValue(outOption)!.FullName) : TrainingOutput.EnsureNoRun(parse.GetValue(outOption)!.FullName);
             if (parse.GetValue(threadsOption) is int threads)
             {
@@ -84,8 +84,8 @@ internal static class TrainCommand
                 throw new IOException($"No training run to resume at {outFolder}: the folder does not exist.");
             }
 
-            var dataset = dataFolder is not null
-                ? EpisodeDataset.Open(dataFolder.FullName)
+            var dataset = dataFolder is not null ? EpisodeDataset.Open(dataFolder.FullName)
+                : envId is null ? GeneratedData(outFolder)
                 : EnvironmentData(services, console, envId!, outFolder, resume,
                     parse.GetValue(episodesOption), parse.GetValue(stepsPerEpisodeOption), parse.GetValue(sizeOption) ?? modelConfig?.ImageSize, seed);
 
@@ -117,6 +117,15 @@ internal static class TrainCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The data set an environment run generated into &lt;out&gt;/data, for <c>--resume</c> without <c>--env</c> or <c>--data</c>.</summary>
+    static EpisodeDataset GeneratedData(string outFolder)
+    {
+        string folder = Path.Combine(outFolder, DataFolderName);
+        if (!Directory.Exists(folder))
+            throw new IOException($"The run at {outFolder} has no generated data folder ({DataFolderName}/): it trained on a data folder, so give that again with --data <folder>.");
+        return EpisodeDataset.Open(folder);
     }
 
     /// <summary>

@@ -15,12 +15,12 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "weight")]
     private readonly Parameter _weight;
 
-    private readonly double _eps;
+    private readonly Scalar _eps;
 
     public RmsNorm(long size, double eps, ScalarType dtype) : base("RmsNorm")
     {
         _weight = new Parameter(ones(size, dtype: dtype));
-        _eps = eps;
+        _eps = eps.ToScalar();
         RegisterComponents();
     }
 
@@ -30,7 +30,7 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to(ScalarType.Float32);
-        var variance = x.pow(2).mean([-1], keepdim: true);
+        var variance = (x * x).mean([-1], keepdim: true);
         var normalized = (x * (variance + _eps).rsqrt()).to(input.dtype);
         return (_weight * normalized).MoveToOuterDisposeScope();
     }

@@ -36,6 +36,7 @@ internal static class SelfForcing
             history = stack(states, dim: 1).detach();
         }
         var loss = model.Loss(frames, actions, generator, history);
-        return new WorldModelLoss(loss.Total.MoveToOuterDisposeScope(), loss.Flow.MoveToOuterDisposeScope(), loss.Latent.MoveToOuterDisposeScope());
+        return new WorldModelLoss(loss.Total.MoveToOuterDisposeScope(), loss.Flow.MoveToOuterDisposeScope(), loss.Latent.MoveToOuterDisposeScope(),
+            loss.Reconstruction.MoveToOuterDisposeScope(), loss.Painted.MoveToOuterDisposeScope());
     }
 }

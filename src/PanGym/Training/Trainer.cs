@@ -233,7 +233,7 @@ public sealed class Trainer : IDisposable
         loss.Total.backward();
         double gradNorm = nn.utils.clip_grad_norm_(_parameters, Config.GradientClipNorm);
         _optimizer.step();
-        return new StepMeasurement(total, loss.Flow.item<float>(), loss.Latent.item<float>(), gradNorm, learningRate);
+        return new StepMeasurement(total, loss.Flow.item<float>(), loss.Latent.item<float>(), loss.Reconstruction.item<float>(), loss.Painted.item<float>(), gradNorm, learningRate);
     }
 
     /// <summary>
@@ -256,19 +256,20 @@ public sealed class Trainer : IDisposable
                 using var batchScope = NewDisposeScope();
                 using var batch = _validationSampler.NextBatch();
                 var loss = _model.Loss(batch.ToModelPixels().to(_device), batch.Actions, noise);
-                totals.Add(new StepMeasurement(loss.Total.item<float>(), loss.Flow.item<float>(), loss.Latent.item<float>(), 0, 0));
+                totals.Add(new StepMeasurement(loss.Total.item<float>(), loss.Flow.item<float>(), loss.Latent.item<float>(), loss.Reconstruction.item<float>(), loss.Painted.item<float>(), 0, 0));
             }
         }
         _model.train();
         _log.Write(new TrainingMetric(TrainingMetric.ValidationKind, Step, totals.Mean(t => t.Loss), totals.Mean(t => t.Flow), totals.Mean(t => t.Latent),
-            null, null, null, elapsed.TotalSeconds));
+            null, null, null, elapsed.TotalSeconds, totals.Mean(t => t.Reconstruction), totals.Mean(t => t.Painted)));
         return clock.Elapsed.TotalSeconds;
     }
 
     StepTotals WriteTrainLine(StepTotals totals, TimeSpan elapsed)
     {
         _log.Write(new TrainingMetric(TrainingMetric.TrainKind, Step, totals.Mean(t => t.Loss), totals.Mean(t => t.Flow), totals.Mean(t => t.Latent),
-            totals.Last.LearningRate, totals.Mean(t => t.GradNorm), totals.Steps * Config.BatchSize / totals.Seconds, elapsed.TotalSeconds));
+            totals.Last.LearningRate, totals.Mean(t => t.GradNorm), totals.Steps * Config.BatchSize / totals.Seconds, elapsed.TotalSeconds,
+            totals.Mean(t => t.Reconstruction), totals.Mean(t => t.Painted)));
         return new StepTotals();
     }
 
@@ -354,7 +355,7 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    readonly record struct StepMeasurement(double Loss, double Flow, double Latent, double GradNorm, double LearningRate);
+    readonly record struct StepMeasurement(double Loss, double Flow, double Latent, double Reconstruction, double Painted, double GradNorm, double LearningRate);
 
     /// <summary>Sums of the steps since the last metric line.</summary>
     sealed class StepTotals

@@ -18,8 +18,10 @@ namespace PanGym.Training;
 /// <param name="GradNorm">Mean global gradient norm before clipping.</param>
 /// <param name="SamplesPerSecond">Windows trained per second over these steps.</param>
 /// <param name="Elapsed">Seconds of training so far (summed over resumed sessions).</param>
+/// <param name="Reconstruction">The encoder's reconstruction loss (absent in logs written before it was measured).</param>
+/// <param name="Painted">The painted-prediction loss (absent in logs written before it was measured).</param>
 public sealed record TrainingMetric(string Kind, long Step, double Loss, double Flow, double Latent,
-    double? Lr, double? GradNorm, double? SamplesPerSecond, double Elapsed)
+    double? Lr, double? GradNorm, double? SamplesPerSecond, double Elapsed, double? Reconstruction = null, double? Painted = null)
 {
     /// <summary>The kind of a training line.</summary>
     public const string TrainKind = "train";

@@ -57,6 +57,8 @@ internal sealed class TrainingMetricsLog
         _tensorBoard.add_scalar($"{prefix}/loss", (float)metric.Loss, step);
         _tensorBoard.add_scalar($"{prefix}/flow", (float)metric.Flow, step);
         _tensorBoard.add_scalar($"{prefix}/latent", (float)metric.Latent, step);
+        if (metric.Reconstruction is double reconstruction) _tensorBoard.add_scalar($"{prefix}/reconstruction", (float)reconstruction, step);
+        if (metric.Painted is double painted) _tensorBoard.add_scalar($"{prefix}/painted", (float)painted, step);
         if (metric.Lr is double lr) _tensorBoard.add_scalar($"{prefix}/lr", (float)lr, step);
         if (metric.GradNorm is double norm) _tensorBoard.add_scalar($"{prefix}/grad_norm", (float)norm, step);
         if (metric.SamplesPerSecond is double rate) _tensorBoard.add_scalar($"{prefix}/samples_per_second", (float)rate, step);

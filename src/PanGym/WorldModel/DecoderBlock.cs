@@ -100,7 +100,7 @@ internal sealed class DecoderBlock : nn.Module
     }
 
     /// <summary>adaLN modulation: normalized·(1 + scale) + shift, the scale and shift broadcast over a chunk's tokens.</summary>
-    public static Tensor Modulate(Tensor normalized, Tensor shift, Tensor scale) => normalized * (1 + scale) + shift;
+    public static Tensor Modulate(Tensor normalized, Tensor shift, Tensor scale) => normalized + normalized * scale + shift;
 
     /// <summary>Self-attention over the chunks laid end to end: [B, C, T, W] → [B, C, T, W].</summary>
     private Tensor SelfAttention(Tensor tokens, Tensor mask)

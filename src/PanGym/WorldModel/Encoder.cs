@@ -6,11 +6,16 @@ namespace PanGym.WorldModel;
 
 /// <summary>
 /// The encoder h of Generative Latent Prediction (PAN §3.1): a frame becomes N continuous latent tokens. Patches are
-/// embedded by a strided convolution, mixed by a small vision transformer, and read out by N query tokens that
-/// cross-attend to the patches (a Perceiver-style bottleneck). Each query starts from the average of the patches in its
+/// embedded by a strided convolution, mixed by a small vision transformer (<see cref="EncoderConfig.Depth"/> blocks; 0
+/// keeps every code local), and read out by N query tokens that cross-attend to the patches of their own region only
+/// (a Perceiver-style bottleneck with a locality mask: where nothing moved, no code changes, so the dynamics has only
+/// the moving part to predict). Each query starts from the average of the patches in its
 /// own region of the frame (<see cref="EncoderConfig.LatentGrid"/>) plus a learned embedding, so that from the first
 /// step each latent token describes what is where; with queries that were learned alone, every frame would start out
 /// encoded almost alike (uniform attention reads the frame's mean) and the dynamics would have nothing to predict.
+/// Each token is normalised to zero mean and unit variance over its D values (a layer norm without gains), so codes
+/// keep one scale: the dynamics' latent loss and latent-distance rewards compare like with like, and training cannot
+/// inflate the codes. The encoder learns by painting its codes back into the frame (<see cref="LatentRenderer"/>).
 /// Deterministic.
 /// </summary>
 public sealed class Encoder : nn.Module<Tensor, Tensor>
@@ -22,6 +27,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     readonly TransformerBlock readout;
     readonly LayerNorm norm;
     readonly Linear project;
+    readonly LayerNorm scale;
 
     /// <summary>Builds an encoder with freshly initialised weights.</summary>
     public Encoder(EncoderConfig config) : base(nameof(Encoder))
@@ -35,6 +41,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
         readout = new TransformerBlock("readout", config.Width, config.Heads, config.Width);
         norm = nn.LayerNorm(config.Width);
         project = nn.Linear(config.Width, config.LatentWidth);
+        scale = nn.LayerNorm(config.LatentWidth, elementwise_affine: false);
         RegisterComponents();
     }
 
@@ -50,8 +57,22 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"The encoder takes frames [B, 3, {Config.ImageSize}, {Config.ImageSize}]; got [{string.Join(", ", frames.shape)}].");
         var patches = patchify.forward(frames).flatten(2).transpose(1, 2) + positions;
         foreach (var block in blocks) patches = block.forward(patches, null);
-        var latent = readout.forward(queries + RegionAverages(patches), patches);
-        return project.forward(norm.forward(latent));
+        using var regions = RegionMask(frames.device);
+        var latent = readout.Forward(queries + RegionAverages(patches), patches, regions);
+        return scale.forward(project.forward(norm.forward(latent)));
+    }
+
+    /// <summary>[N, P] bool: latent token i reads patch j only if the patch lies in the token's region of the frame.</summary>
+    Tensor RegionMask(Device device)
+    {
+        int side = Config.ImageSize / Config.PatchSize;
+        var (rows, columns) = Config.LatentGrid;
+        var mask = new bool[Config.LatentTokens * side * side];
+        for (int token = 0; token < Config.LatentTokens; token++)
+            for (int r = 0; r < side; r++)
+                for (int c = 0; c < side; c++)
+                    mask[token * side * side + r * side + c] = r * rows / side == token / columns && c * columns / side == token % columns;
+        return tensor(mask, [Config.LatentTokens, side * side], device: device);
     }
 
     /// <summary>Patch tokens [B, P, W] averaged over the regions of <see cref="EncoderConfig.LatentGrid"/>: [B, N, W].</summary>

@@ -28,14 +28,15 @@ public sealed record EncoderConfig
     /// The grid of image regions the latent tokens start from: rows × columns = N, as square as N allows (8 → 2×4,
     /// 16 → 4×4, 256 → 16×16).
     /// </summary>
-    public (int Rows, int Columns) LatentGrid
+    public (int Rows, int Columns) LatentGrid => GridFor(LatentTokens);
+
+    /// <summary>The grid of <paramref name="latentTokens"/> regions, rows × columns, as square as the count allows.</summary>
+    public static (int Rows, int Columns) GridFor(int latentTokens)
     {
-        get
-        {
-            int rows = (int)Math.Sqrt(LatentTokens);
-            while (LatentTokens % rows != 0) rows--;
-            return (rows, LatentTokens / rows);
-        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentTokens);
+        int rows = (int)Math.Sqrt(latentTokens);
+        while (latentTokens % rows != 0) rows--;
+        return (rows, latentTokens / rows);
     }
 
     /// <summary>Frame height and width in pixels.</summary>

@@ -6,18 +6,23 @@ using static TorchSharp.torch;
 namespace PanGym.WorldModel;
 
 /// <summary>
-/// The decoder g of Generative Latent Prediction (PAN §3.3): a conditional flow-matching generator that predicts the
-/// velocity v = x1 − x0 on the path x_τ = (1 − τ)·x0 + τ·x1 (x0 ~ N(0, I) at τ = 0, the frame x1 at τ = 1; pixels in
-/// [−1, 1]). The network is a small DiT (Peebles &amp; Xie 2023) over a sequence of chunks, one chunk per frame:
+/// The decoder g of Generative Latent Prediction (PAN §3.3): a conditional flow-matching generator on the path
+/// x_τ = (1 − τ)·x0 + τ·x1 (x0 ~ N(0, I) at τ = 0, the data x1 at τ = 1) whose data x1 is each frame's change from the
+/// frame before it (<see cref="FrameChanges"/>). The network predicts the clean x1 itself and the velocity follows from
+/// it, v = (x̂1 − x_τ) / (1 − τ) (x-prediction, as Li &amp; He 2025 argue for pixels: a low-dimensional target that
+/// the network can regress at every noise level; predicting v, this decoder learned an action's effect ten times more
+/// slowly on ShapesWorld). The network is a small DiT (Peebles &amp; Xie 2023) over a sequence of chunks, one per frame:
 /// <list type="bullet">
 /// <item>each chunk's frame is cut into patches that become tokens, plus a patch-position embedding (learned, starting
 /// from DiT's 2-D sine-cosine table) and a learned chunk-position embedding;</item>
+/// <item>beside its noisy patch, every token reads two pixel-aligned inputs by concatenation (as video diffusion models
+/// feed their context frames): the 3×3 neighbourhood of patches of its previous frame, where whatever moves into the
+/// patch comes from, and the <see cref="LatentRenderer"/>'s painting of the chunk's latent state ŝ, a coarse picture of
+/// where things should be;</item>
 /// <item>each chunk carries its own flow time τ and its own latent state ŝ (N × D); adaLN-zero modulation of every
 /// block comes from a sinusoidal embedding of τ plus the mean of ŝ (the pooled-condition-plus-time vector of SD3,
 /// Esser et al. 2024), and the chunk's patch tokens cross-attend to its own ŝ tokens (the conditioning of Wan2.1,
-/// the decoder PAN builds on, and of PixArt-α). Cross-attention rather than prepending ŝ to the chunk keeps the
-/// self-attention sequence at C·T patch tokens however large N is (N = 256 in the paper), and it makes "a chunk reads
-/// only its own state" structural instead of a mask entry;</item>
+/// the decoder PAN builds on, and of PixArt-α);</item>
 /// <item>self-attention is chunk-causal (<see cref="ChunkCausalMask"/>): a chunk sees itself and earlier chunks only,
 /// which Causal Swin-DPM needs (PAN §3.3).</item>
 /// </list>
@@ -33,11 +38,20 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <summary>τ ∈ [0, 1] is scaled to the range of diffusion timesteps before the sinusoids.</summary>
     private const double TimeScale = 1000.0;
 
+    /// <summary><see cref="TimeScale"/> as a Scalar that lives as long as the process (see <see cref="Gap"/>).</summary>
+    private static readonly Scalar TimeScaleScalar = TimeScale.ToScalar();
+
     [ComponentName(Name = "patch_embed")]
     private readonly Linear _patchEmbed;
 
     [ComponentName(Name = "previous_embed")]
     private readonly Linear _previousEmbed;
+
+    [ComponentName(Name = "hint_embed")]
+    private readonly Linear _hintEmbed;
+
+    [ComponentName(Name = "renderer")]
+    private readonly LatentRenderer _renderer;
 
     [ComponentName(Name = "patch_position")]
     private readonly Parameter _patchPosition;
@@ -75,14 +89,16 @@ public sealed class FlowMatchingDecoder : nn.Module
     [ComponentName(Name = "final_proj")]
     private readonly Linear _finalProj;
 
-    /// <summary>Builds a freshly initialised decoder (adaLN-zero: the output starts at zero velocity).</summary>
+    /// <summary>Builds a freshly initialised decoder (adaLN-zero: it starts out predicting "no change", x̂1 = 0).</summary>
     public FlowMatchingDecoder(FlowMatchingDecoderConfig config) : base(nameof(FlowMatchingDecoder))
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
         var width = config.Width;
         _patchEmbed = nn.Linear(config.PatchValues, width);
-        _previousEmbed = nn.Linear(config.PatchValues, width);
+        _previousEmbed = nn.Linear(9 * config.PatchValues, width);
+        _hintEmbed = nn.Linear(config.PatchValues, width);
+        _renderer = new LatentRenderer(config.ImageSize, config.LatentTokens, config.LatentWidth, config.Channels);
         _patchPosition = new Parameter(SinCosPositions(config.PatchesPerSide, width));
         _chunkPosition = new Parameter(randn(config.MaxChunks, width) * 0.02);
         _timeIn = nn.Linear(TimeFrequencies, width);
@@ -109,11 +125,15 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <summary>The sizes this decoder was built with.</summary>
     public FlowMatchingDecoderConfig Config { get; }
 
+    /// <summary>The pixel head that paints a latent state; its painting of ŝ is the decoder's pixel-aligned hint.</summary>
+    public LatentRenderer Renderer => _renderer;
+
     /// <summary>The learned latent state [N, D] that stands in for ŝ at the context chunk (chunk 0).</summary>
     public Tensor ContextLatent => _contextLatent;
 
     /// <summary>
-    /// The predicted velocity v̂ = x1 − x0 of every chunk.
+    /// The velocity of every chunk, v̂ = (x̂1 − x_τ) / (1 − τ) from the network's <see cref="Clean"/> prediction: the
+    /// direction along the path x1 − x0 that the samplers integrate.
     /// </summary>
     /// <param name="noisyChunks">Frames on the flow path, [B, C, 3, H, W] in model pixels; chunk 0 is the context.</param>
     /// <param name="tau">Flow time of each chunk, [B, C], 0 = pure noise, 1 = clean.</param>
@@ -121,10 +141,30 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <returns>The velocity [B, C, 3, H, W].</returns>
     public Tensor Velocity(Tensor noisyChunks, Tensor tau, Tensor latents)
     {
+        using var scope = NewDisposeScope();
+        var gap = Gap(tau);
+        return ((Clean(noisyChunks, tau, latents) - noisyChunks) / gap).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The smallest 1 − τ the velocity divides by (only a nearly clean context chunk comes that close).</summary>
+    private static readonly Scalar MinimumGap = 1e-3.ToScalar();
+
+    /// <summary>
+    /// 1 − τ, at least <see cref="MinimumGap"/>, shaped [B, C, 1, 1, 1] to scale chunks. Built from tensors and a static
+    /// scalar: TorchSharp 0.107 does not keep a temporary Scalar alive through the native call it is passed to, so a
+    /// garbage collection at the wrong moment frees it mid-call (a rare crash, "Expected false to be true" from
+    /// Scalar::toLong); hot paths avoid temporary scalars.
+    /// </summary>
+    private static Tensor Gap(Tensor tau) => (ones_like(tau) - tau).clamp_min(MinimumGap).reshape(tau.shape[0], tau.shape[1], 1, 1, 1);
+
+    /// <summary>The network's prediction x̂1 of every chunk's clean change, [B, C, 3, H, W] (arguments as <see cref="Velocity"/>).</summary>
+    public Tensor Clean(Tensor noisyChunks, Tensor tau, Tensor latents)
+    {
         var (batch, chunks) = CheckChunks(noisyChunks, tau, latents, nameof(noisyChunks));
         using var scope = NewDisposeScope();
         var tokens = _patchEmbed.forward(Patchify(noisyChunks))
-                     + _previousEmbed.forward(Patchify(PreviousFrames(noisyChunks)))
+                     + _previousEmbed.forward(Neighbourhoods(PreviousFrames(noisyChunks)))
+                     + _hintEmbed.forward(Patchify(_renderer.forward(latents)))
                      + _patchPosition
                      + _chunkPosition.narrow(0, 0, chunks).unsqueeze(1);
         var condition = _timeOut.forward(nn.functional.silu(_timeIn.forward(TimeEmbedding(tau))))
@@ -151,6 +191,14 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <returns>The velocity of the frame chunks [B, C, 3, H, W].</returns>
     public Tensor VelocityAfterContext(Tensor contextFrame, Tensor contextTau, Tensor chunks, Tensor tau, Tensor latents)
     {
+        using var scope = NewDisposeScope();
+        var gap = Gap(tau);
+        return ((CleanAfterContext(contextFrame, contextTau, chunks, tau, latents) - chunks) / gap).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The clean x1 the network predicts for frame chunks that follow a context frame (see <see cref="VelocityAfterContext"/>).</summary>
+    public Tensor CleanAfterContext(Tensor contextFrame, Tensor contextTau, Tensor chunks, Tensor tau, Tensor latents)
+    {
         CheckFrame(contextFrame, nameof(contextFrame));
         var (batch, _) = CheckChunks(chunks, tau, latents, nameof(chunks));
         if (contextFrame.shape[0] != batch)
@@ -159,7 +207,7 @@ public sealed class FlowMatchingDecoder : nn.Module
             throw new ArgumentException($"{nameof(contextTau)} must be [B] = [{batch}]; got {Shape(contextTau)}.", nameof(contextTau));
         using var scope = NewDisposeScope();
         var contextLatents = _contextLatent.unsqueeze(0).unsqueeze(0).expand(batch, 1, -1, -1);
-        var velocity = Velocity(
+        var velocity = Clean(
             cat([contextFrame.unsqueeze(1), chunks], dim: 1),
             cat([contextTau.unsqueeze(1), tau], dim: 1),
             cat([contextLatents, latents], dim: 1));
@@ -167,8 +215,9 @@ public sealed class FlowMatchingDecoder : nn.Module
     }
 
     /// <summary>
-    /// PAN's flow-matching loss for a batch of frame sequences that follow a context frame: MSE between the predicted and
-    /// the true velocity, on the target chunks only. Each target chunk gets its own τ (diffusion forcing), drawn
+    /// PAN's flow-matching loss for a batch of frame sequences that follow a context frame: MSE between the predicted
+    /// clean change x̂1 and the true one, on the target chunks only (the velocity loss weighted by (1 − τ)², which keeps
+    /// the nearly clean end of the path from dominating the gradient's noise). Each target chunk gets its own τ (diffusion forcing), drawn
     /// logit-normal, τ = sigmoid(n) with n ~ N(0, 1), which puts more training on the middle of the path than a uniform
     /// draw (Esser et al. 2024 found it the best rectified-flow schedule; on this project's toy shift task it gains
     /// about 2 dB PSNR over uniform τ at equal steps) while still covering every level a Swin-DPM window uses; the
@@ -201,8 +250,8 @@ public sealed class FlowMatchingDecoder : nn.Module
         var contextNoise = randn(contextFrame.shape, device: device, generator: generator);
         var noisyContext = FlowPath.Interpolate(contextNoise, contextFrame, contextTau);
 
-        var predicted = VelocityAfterContext(noisyContext, contextTau, noisyTargets, tau, latents);
-        return nn.functional.mse_loss(predicted, changes - noise).MoveToOuterDisposeScope();
+        var predicted = CleanAfterContext(noisyContext, contextTau, noisyTargets, tau, latents);
+        return nn.functional.mse_loss(predicted, changes).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -240,6 +289,16 @@ public sealed class FlowMatchingDecoder : nn.Module
             .reshape(batch, chunks, Config.TokensPerChunk, Config.PatchValues);
     }
 
+    /// <summary>[B, C, ch, H, W] → [B, C, T, 9·ch·P·P]: each patch with its eight neighbours (zeros beyond the frame's edge).</summary>
+    private Tensor Neighbourhoods(Tensor frames)
+    {
+        long batch = frames.shape[0], chunks = frames.shape[1];
+        int patch = Config.PatchSize;
+        var flat = frames.flatten(0, 1);
+        var windows = nn.functional.unfold(flat, 3 * patch, padding: patch, stride: patch);
+        return windows.transpose(1, 2).reshape(batch, chunks, Config.TokensPerChunk, 9 * Config.PatchValues);
+    }
+
     /// <summary>[B, C, T, ch·P·P] → [B, C, ch, H, W], the inverse of <see cref="Patchify"/>.</summary>
     private Tensor Unpatchify(Tensor patches, long batch, long chunks)
     {
@@ -254,7 +313,7 @@ public sealed class FlowMatchingDecoder : nn.Module
     {
         const int half = TimeFrequencies / 2;
         var frequencies = exp(arange(half, ScalarType.Float32, tau.device) * (-Math.Log(10000.0) / half));
-        var angles = (tau * TimeScale).unsqueeze(-1) * frequencies;
+        var angles = (tau * TimeScaleScalar).unsqueeze(-1) * frequencies;
         return cat([cos(angles), sin(angles)], dim: -1);
     }
 

@@ -51,6 +51,10 @@ public sealed record FlowMatchingDecoderConfig
             throw new ArgumentException($"width ({width}) must be a multiple of heads ({heads}).", nameof(width));
         if (width % 4 != 0)
             throw new ArgumentException($"width ({width}) must be a multiple of 4: the 2-D sine-cosine patch positions use a quarter each for sin and cos of row and column.", nameof(width));
+        var (rows, columns) = EncoderConfig.GridFor(latentTokens);
+        if (imageSize % rows != 0 || imageSize % columns != 0)
+            throw new ArgumentException(
+                $"latentTokens ({latentTokens}) paint a {rows}×{columns} grid of regions (LatentRenderer), which must divide imageSize ({imageSize}).", nameof(latentTokens));
         if (maxChunks < 2)
             throw new ArgumentException($"maxChunks ({maxChunks}) must be at least 2: one context chunk and one frame chunk.", nameof(maxChunks));
         if (!(conditionNoise >= 0.0 && conditionNoise <= 1.0))
@@ -74,9 +78,9 @@ public sealed record FlowMatchingDecoderConfig
         imageSize: 16, patchSize: 4, width: 64, depth: 2, heads: 4,
         latentTokens: 8, latentWidth: 32, maxChunks: 5, conditionNoise: 0.1);
 
-    /// <summary>The CPU demo: 32×32 frames in 4×4 patches (64 tokens a chunk), width 128, depth 4; minutes to train on two cores.</summary>
+    /// <summary>The CPU demo: 32×32 frames in 4×4 patches (64 tokens a chunk), width 64, depth 2; minutes to train on two cores.</summary>
     public static FlowMatchingDecoderConfig Small { get; } = new(
-        imageSize: 32, patchSize: 4, width: 128, depth: 4, heads: 4,
+        imageSize: 32, patchSize: 4, width: 64, depth: 2, heads: 4,
         latentTokens: 16, latentWidth: 64, maxChunks: 5, conditionNoise: 0.1);
 
     /// <summary>

@@ -16,7 +16,7 @@ public static class FlowPath
     {
         using var scope = NewDisposeScope();
         var t = Broadcastable(tau, data);
-        return ((1 - t) * noise + t * data).MoveToOuterDisposeScope();
+        return (noise + t * (data - noise)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

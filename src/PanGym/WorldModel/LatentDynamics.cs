@@ -8,9 +8,11 @@ namespace PanGym.WorldModel;
 /// <summary>
 /// The dynamics f of Generative Latent Prediction (PAN §3.2): a Qwen2-family LLM reads the whole history of latent
 /// states and text actions laid out as a multi-turn chat (<see cref="ChatTurnLayout"/>) and writes the next latent
-/// state into N learned query slots. Latent tokens enter through a linear projection into the LM's width, and the
-/// slots' final hidden states leave through one back to latent width as the change of state: ŝ_{t+1} = s_t + Δ, with the
-/// output projection starting at zero. The residual form starts the dynamics at "nothing changes", the right prior for
+/// state into N query slots. Latent tokens enter through a linear projection into the LM's width; slot k starts from
+/// the projection of state token k plus a learned slot embedding, so that it holds what it is to update before it reads
+/// the action (with learned slots alone, the small models took thousands of steps to find their own token); the slots'
+/// final hidden states leave through a projection back to latent width as the change of state: ŝ_{t+1} = s_t + Δ, with
+/// the output projection starting at zero. The residual form starts the dynamics at "nothing changes", the right prior for
 /// a world where most of a frame stays put, and lets every gradient step go to what the action changes instead of to
 /// first reproducing s_t through the chat.
 /// </summary>
@@ -122,7 +124,7 @@ public sealed class LatentDynamics : nn.Module
         var dtype = text.dtype;
         int n = Config.LatentTokens;
         var projected = stateIn.forward(states).to_type(dtype);
-        var slots = querySlots.to_type(dtype).expand(batch, length, n, -1);
+        var slots = querySlots.to_type(dtype) + projected;
         return cat([
             text.narrow(2, 0, _layout.StateOffset),
             projected,

@@ -33,20 +33,23 @@ internal sealed class TransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
     }
 
     /// <summary>Updates tokens <paramref name="x"/> [B, T, W], attending to themselves or to <paramref name="context"/> [B, S, C].</summary>
-    public override Tensor forward(Tensor x, Tensor? context)
+    public override Tensor forward(Tensor x, Tensor? context) => Forward(x, context, null);
+
+    /// <summary>As <see cref="forward"/>, where token i may read source j only if <paramref name="mask"/>[i, j] is true ([T, S], bool).</summary>
+    public Tensor Forward(Tensor x, Tensor? context, Tensor? mask)
     {
         var h = norm1.forward(x);
         var source = context is null ? h : contextNorm.forward(context);
-        x = x + output.forward(Attend(query.forward(h), keyValue.forward(source)));
+        x = x + output.forward(Attend(query.forward(h), keyValue.forward(source), mask));
         return x + mlp.forward(norm2.forward(x));
     }
 
-    Tensor Attend(Tensor q, Tensor kv)
+    Tensor Attend(Tensor q, Tensor kv, Tensor? mask)
     {
         long batch = q.shape[0], tokens = q.shape[1], width = q.shape[2];
         var kvParts = kv.chunk(2, -1);
         Tensor Heads(Tensor t) => t.reshape(batch, t.shape[1], _heads, width / _heads).transpose(1, 2);
-        var attended = nn.functional.scaled_dot_product_attention(Heads(q), Heads(kvParts[0]), Heads(kvParts[1]));
+        var attended = nn.functional.scaled_dot_product_attention(Heads(q), Heads(kvParts[0]), Heads(kvParts[1]), mask);
         return attended.transpose(1, 2).reshape(batch, tokens, width);
     }
 }

@@ -121,13 +121,22 @@ public sealed class WorldModel : nn.Module
     /// <summary>
     /// The training loss for B sequences of L steps: frames [B, L + 1, 3, H, W] in [−1, 1] (o_0 … o_L) and B lists of L
     /// actions. The dynamics reads the true encodings (teacher forcing) and predicts ŝ_1 … ŝ_L in one pass; the decoder's
-    /// flow-matching loss on o_1 … o_L (PAN's GLP objective, in windows of the decoder's chunk budget, each after the frame
-    /// before it) trains all three parts end to end.
+    /// flow-matching loss on o_1 … o_L given ŝ (PAN's GLP objective, in windows of the decoder's chunk budget, each after
+    /// the frame before it) trains the dynamics and the decoder.
     /// </summary>
     /// <remarks>
-    /// The auxiliary latent loss, MSE(ŝ_{t+1}, sg(h(o_{t+1}))), keeps predicted states in the space the encoder maps
-    /// frames to. At inference the dynamics reads its own predictions back as history, so they must look like encodings;
-    /// the stop-gradient keeps the target from collapsing towards the prediction.
+    /// <para>The encoder stands in for PAN's pretrained vision encoder: it learns from <see cref="WorldModelLoss.Reconstruction"/>
+    /// alone (its codes painted back into the frames by the <see cref="LatentRenderer"/>), and the states the dynamics
+    /// reads are detached from it. Trained end to end instead, the encoder collapses: a decoder that sees the previous
+    /// frame needs nothing from the codes, and the latent loss pulls h(o_t) and h(o_{t+1}) together through the
+    /// dynamics' input, until every frame has the same code and the action has nothing to act on.</para>
+    /// <para>The latent loss, MSE(ŝ_{t+1}, sg(h(o_{t+1}))), keeps predicted states in the space the encoder maps frames
+    /// to: at inference the dynamics reads its own predictions back as history, and planners compare them with encoded
+    /// goals. <see cref="WorldModelLoss.Painted"/>, the renderer's painting of ŝ_{t+1} against o_{t+1}, tells the dynamics
+    /// in pixels where things went.</para>
+    /// <para>Every second sequence of the batch (odd indices) is decoded from the true next encodings h(o_{t+1}) instead
+    /// of ŝ_{t+1}: the decoder learns to read states from exact ones while the dynamics is still poor, and the even
+    /// sequences keep the dynamics in the flow loss.</para>
     /// </remarks>
     /// <param name="frames">o_0 … o_L, [B, L + 1, 3, H, W] in [−1, 1].</param>
     /// <param name="actions">B lists of L actions; a_t takes o_t to o_{t+1}.</param>
@@ -150,12 +159,16 @@ public sealed class WorldModel : nn.Module
             throw new ArgumentException(
                 $"The history must be [B, L, N, D] = [{batch}, {steps}, {Config.Dynamics.LatentTokens}, {Config.Dynamics.LatentWidth}]; got [{string.Join(", ", history.shape)}].",
                 nameof(history));
-        var predicted = dynamics.PredictSequence(history ?? states.narrow(1, 0, steps), actions);
+        var read = (history ?? states.narrow(1, 0, steps)).detach();
+        var predicted = dynamics.PredictSequence(read, actions);
 
-        var targets = states.narrow(1, 1, steps);
-        var flow = FlowLoss(frames, predicted, generator);
-        var latent = nn.functional.mse_loss(predicted, targets.detach());
-        return new WorldModelLoss(flow + latent * Config.LatentLossWeight, flow, latent);
+        var encoded = states.narrow(1, 1, steps).detach();
+        var teacher = tensor(Enumerable.Range(0, (int)batch).Select(i => i % 2 == 1).ToArray(), device: frames.device).reshape(batch, 1, 1, 1);
+        var flow = FlowLoss(frames, where(teacher, encoded, predicted), generator);
+        var latent = nn.functional.mse_loss(predicted, encoded);
+        var reconstruction = nn.functional.mse_loss(decoder.Renderer.forward(states), frames);
+        var painted = nn.functional.mse_loss(decoder.Renderer.forward(predicted), frames.narrow(1, 1, steps));
+        return new WorldModelLoss(flow + latent * Config.LatentLossWeight + reconstruction + painted, flow, latent, reconstruction, painted);
     }
 
     /// <summary>The decoder's flow-matching loss on o_1 … o_L given latents [B, L, N, D], in windows of its chunk budget.</summary>

@@ -58,7 +58,7 @@ public sealed class BatchedImaginationTests : IDisposable
         using var alone = imagination.ImagineEach(_history.Current, _state, _frame, sequences, goal);
 
         Assert.Equal(turns, _history.Turns);
-        Assert.Equal([8, 3, 8, 32], batched.Latents!.shape);
+        Assert.Equal([8, 3, 16, 64], batched.Latents!.shape);
         double largest = (batched.Latents - alone.Latents!).abs().max().item<float>();
         Assert.True(largest < 1e-5, $"batched and one-at-a-time latents differ by {largest}");
         for (int b = 0; b < sequences.Count; b++) Assert.Equal(alone.Returns[b], batched.Returns[b], 1e-5);

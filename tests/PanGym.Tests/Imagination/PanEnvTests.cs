@@ -29,8 +29,8 @@ public sealed class PanEnvTests : IDisposable
 
         var (observation, info) = env.Reset(seed: 11, new Dictionary<string, object?> { [PanEnv.ObservationOption] = start });
         Assert.Equal(start, observation);
-        Assert.Equal(8 * 32, ((float[])info["latent"]!).Length);
-        Assert.Equal([8, 32], (int[])info["latent_shape"]!);
+        Assert.Equal(16 * 64, ((float[])info["latent"]!).Length);
+        Assert.Equal([16, 64], (int[])info["latent_shape"]!);
         var first = env.Step("move the red circle left");
 
         env.Reset(start, seed: 11);

@@ -6,11 +6,21 @@ using PanGym.WorldModel;
 namespace PanGym.Tests.Imagination;
 
 /// <summary>An untrained Tiny world model (mechanics only) and 32×32 ShapesWorld frames to start it from.</summary>
+/// <remarks>
+/// A fresh decoder predicts "no change" whatever its noise and state; the model's decoder output layers get small random
+/// weights so that frames depend on the sampling noise and on the predicted state, as a trained model's do.
+/// </remarks>
 internal static class TinyWorld
 {
     public static PanGym.WorldModel.WorldModel Model(int seed = 0)
     {
         var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed);
+        using (TorchSharp.torch.no_grad())
+        {
+            using var generator = new TorchSharp.torch.Generator((ulong)seed + 100);
+            foreach (var (name, parameter) in model.Decoder.named_parameters().Where(p => p.name.StartsWith("final_", StringComparison.Ordinal)))
+                parameter.copy_(TorchSharp.torch.randn(parameter.shape, generator: generator) * 0.05);
+        }
         model.eval();
         return model;
     }

@@ -10,14 +10,32 @@ public class FlowMatchingDecoderTests(ITestOutputHelper output)
     private static readonly FlowMatchingDecoderConfig Tiny = FlowMatchingDecoderConfig.Tiny;
 
     [Fact]
-    public void Velocity_has_the_shape_of_the_chunks_and_starts_at_zero()
+    public void A_fresh_decoder_predicts_no_change_and_its_velocity_points_there()
     {
         using var decoder = new FlowMatchingDecoder(Tiny);
         using var generator = new Generator(1);
         using var scope = NewDisposeScope();
-        var velocity = decoder.Velocity(RandomDecoder.Frames(Tiny, generator, 2, 3), rand(2, 3), RandomDecoder.Latents(Tiny, generator, 2, 3));
+        var (chunks, tau, latents) = (RandomDecoder.Frames(Tiny, generator, 2, 3), rand(2, 3) * 0.9, RandomDecoder.Latents(Tiny, generator, 2, 3));
+        var clean = decoder.Clean(chunks, tau, latents);
+        var velocity = decoder.Velocity(chunks, tau, latents);
         Assert.Equal([2L, 3L, 3L, 16L, 16L], velocity.shape);
-        Assert.Equal(0f, velocity.abs().max().item<float>());
+        Assert.Equal(0f, clean.abs().max().item<float>());
+        var expected = (clean - chunks) / (1 - tau).reshape(2, 3, 1, 1, 1);
+        Assert.True(velocity.allclose(expected, rtol: 1e-5, atol: 1e-5), "v = (x̂1 − x_τ) / (1 − τ)");
+    }
+
+    [Fact]
+    public void Velocity_is_the_direction_from_the_noisy_chunk_to_the_predicted_clean_one()
+    {
+        using var decoder = RandomDecoder.Create(Tiny, seed: 5);
+        using var generator = new Generator(6);
+        using var scope = NewDisposeScope();
+        var (chunks, tau, latents) = (RandomDecoder.Frames(Tiny, generator, 2, 2), rand(2, 2) * 0.9, RandomDecoder.Latents(Tiny, generator, 2, 2));
+        var clean = decoder.Clean(chunks, tau, latents);
+        // One Euler step of the remaining length 1 − τ lands on the predicted clean chunk.
+        var landed = chunks + decoder.Velocity(chunks, tau, latents) * (1 - tau).reshape(2, 2, 1, 1, 1);
+        Assert.True(landed.allclose(clean, rtol: 1e-4, atol: 1e-4));
+        Assert.True(clean.abs().max().item<float>() > 0.01f);
     }
 
     [Fact]
@@ -142,6 +160,8 @@ public class FlowMatchingDecoderTests(ITestOutputHelper output)
             Assert.Throws<ArgumentException>(() => new FlowMatchingDecoderConfig(16, 4, 64, 2, 4, 8, 32, 1, 0.1)).Message);
         Assert.Contains("conditionNoise (1.5)",
             Assert.Throws<ArgumentException>(() => new FlowMatchingDecoderConfig(16, 4, 64, 2, 4, 8, 32, 5, 1.5)).Message);
+        Assert.Contains("3×4 grid of regions",
+            Assert.Throws<ArgumentException>(() => new FlowMatchingDecoderConfig(16, 4, 64, 2, 4, 12, 32, 5, 0.1)).Message);
 
         foreach (var preset in new[] { FlowMatchingDecoderConfig.Tiny, FlowMatchingDecoderConfig.Small, FlowMatchingDecoderConfig.Pan })
             Assert.Equal(preset.ImageSize * preset.ImageSize, preset.TokensPerChunk * preset.PatchSize * preset.PatchSize);
