@@ -28,6 +28,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     readonly LayerNorm norm;
     readonly Linear project;
     readonly LayerNorm scale;
+    readonly bool[] regionMask;
 
     /// <summary>Builds an encoder with freshly initialised weights.</summary>
     public Encoder(EncoderConfig config) : base(nameof(Encoder))
@@ -42,6 +43,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
         norm = nn.LayerNorm(config.Width);
         project = nn.Linear(config.Width, config.LatentWidth);
         scale = nn.LayerNorm(config.LatentWidth, elementwise_affine: false);
+        regionMask = RegionMask(config);
         RegisterComponents();
     }
 
@@ -57,22 +59,22 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"The encoder takes frames [B, 3, {Config.ImageSize}, {Config.ImageSize}]; got [{string.Join(", ", frames.shape)}].");
         var patches = patchify.forward(frames).flatten(2).transpose(1, 2) + positions;
         foreach (var block in blocks) patches = block.forward(patches, null);
-        using var regions = RegionMask(frames.device);
+        using var regions = tensor(regionMask, [Config.LatentTokens, Config.Patches], device: frames.device);
         var latent = readout.Forward(queries + RegionAverages(patches), patches, regions);
         return scale.forward(project.forward(norm.forward(latent)));
     }
 
-    /// <summary>[N, P] bool: latent token i reads patch j only if the patch lies in the token's region of the frame.</summary>
-    Tensor RegionMask(Device device)
+    /// <summary>[N, P] row-major: latent token i reads patch j only if the patch lies in the token's region of the frame.</summary>
+    static bool[] RegionMask(EncoderConfig config)
     {
-        int side = Config.ImageSize / Config.PatchSize;
-        var (rows, columns) = Config.LatentGrid;
-        var mask = new bool[Config.LatentTokens * side * side];
-        for (int token = 0; token < Config.LatentTokens; token++)
+        int side = config.ImageSize / config.PatchSize;
+        var (rows, columns) = config.LatentGrid;
+        var mask = new bool[config.LatentTokens * side * side];
+        for (int token = 0; token < config.LatentTokens; token++)
             for (int r = 0; r < side; r++)
                 for (int c = 0; c < side; c++)
                     mask[token * side * side + r * side + c] = r * rows / side == token / columns && c * columns / side == token % columns;
-        return tensor(mask, [Config.LatentTokens, side * side], device: device);
+        return mask;
     }
 
     /// <summary>Patch tokens [B, P, W] averaged over the regions of <see cref="EncoderConfig.LatentGrid"/>: [B, N, W].</summary>

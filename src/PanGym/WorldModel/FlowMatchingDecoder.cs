@@ -140,11 +140,7 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <param name="latents">The latent state of each chunk, [B, C, N, D].</param>
     /// <returns>The velocity [B, C, 3, H, W].</returns>
     public Tensor Velocity(Tensor noisyChunks, Tensor tau, Tensor latents)
-    {
-        using var scope = NewDisposeScope();
-        var gap = Gap(tau);
-        return ((Clean(noisyChunks, tau, latents) - noisyChunks) / gap).MoveToOuterDisposeScope();
-    }
+        => VelocityTowards(Clean(noisyChunks, tau, latents), noisyChunks, tau);
 
     /// <summary>The smallest 1 − τ the velocity divides by (only a nearly clean context chunk comes that close).</summary>
     private static readonly Scalar MinimumGap = 1e-3.ToScalar();
@@ -156,6 +152,14 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// Scalar::toLong); hot paths avoid temporary scalars.
     /// </summary>
     private static Tensor Gap(Tensor tau) => (ones_like(tau) - tau).clamp_min(MinimumGap).reshape(tau.shape[0], tau.shape[1], 1, 1, 1);
+
+    /// <summary>v = (x̂1 − x_τ) / (1 − τ): the velocity that takes <paramref name="noisy"/> to <paramref name="clean"/> by τ = 1; disposes <paramref name="clean"/>.</summary>
+    private static Tensor VelocityTowards(Tensor clean, Tensor noisy, Tensor tau)
+    {
+        using var owned = clean;
+        using var scope = NewDisposeScope();
+        return ((clean - noisy) / Gap(tau)).MoveToOuterDisposeScope();
+    }
 
     /// <summary>The network's prediction x̂1 of every chunk's clean change, [B, C, 3, H, W] (arguments as <see cref="Velocity"/>).</summary>
     public Tensor Clean(Tensor noisyChunks, Tensor tau, Tensor latents)
@@ -190,11 +194,7 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <param name="latents">Their latent states [B, C, N, D].</param>
     /// <returns>The velocity of the frame chunks [B, C, 3, H, W].</returns>
     public Tensor VelocityAfterContext(Tensor contextFrame, Tensor contextTau, Tensor chunks, Tensor tau, Tensor latents)
-    {
-        using var scope = NewDisposeScope();
-        var gap = Gap(tau);
-        return ((CleanAfterContext(contextFrame, contextTau, chunks, tau, latents) - chunks) / gap).MoveToOuterDisposeScope();
-    }
+        => VelocityTowards(CleanAfterContext(contextFrame, contextTau, chunks, tau, latents), chunks, tau);
 
     /// <summary>The clean x1 the network predicts for frame chunks that follow a context frame (see <see cref="VelocityAfterContext"/>).</summary>
     public Tensor CleanAfterContext(Tensor contextFrame, Tensor contextTau, Tensor chunks, Tensor tau, Tensor latents)
