@@ -136,7 +136,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Optimizer steps taken.</summary>
     public long Step { get; private set; }
 
-    /// <summary>The schedule's length: the step count, or under a time budget the calibrated estimate (null until calibrated).</summary>
+    /// <summary>The schedule's length: the step count, or under a time budget the latest estimate from the pace so far (null until calibrated).</summary>
     public long? ScheduleSteps { get; private set; }
 
     /// <summary>The learning-rate schedule in force.</summary>
@@ -179,7 +179,7 @@ public sealed class Trainer : IDisposable
             Step++;
             pending.Add(measured);
             smoothed = double.IsNaN(smoothed) ? measured.Loss : smoothed + LossSmoothing * (measured.Loss - smoothed);
-            if (ScheduleSteps is null) ScheduleSteps = calibration.Observe(Step, Elapsed(), Config, validationSeconds);
+            if (calibration.Observe(Step, Elapsed(), Config, validationSeconds) is long estimate) ScheduleSteps = estimate;
             if (Step % Config.LogEvery == 0) pending = WriteTrainLine(pending, Elapsed());
             if (Step % Config.ValidateEvery == 0) validationSeconds = Validate(Elapsed());
             if (Step % Config.CheckpointEvery == 0) SaveCheckpoint(Elapsed());
@@ -326,17 +326,23 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// Under a time budget, estimates the schedule's length: it times <see cref="TrainingConfig.CalibrationSteps"/> steps
-    /// after the first one it sees (which pays one-time costs), or fewer when timing them has taken a twentieth of the
-    /// budget, then answers the steps the rest of the budget holds at that cost plus each step's share of validation,
-    /// capped by the step count when there is one.
+    /// Under a time budget, estimates the schedule's length from this session's pace: first after
+    /// <see cref="TrainingConfig.CalibrationSteps"/> timed steps (not counting the first one it sees, which pays one-time
+    /// costs), or fewer when timing them has taken a twentieth of the budget, then again every
+    /// <see cref="RecalibrationInterval"/> steps, so that a slow start (a busy machine, warm-up costs) does not leave the
+    /// rest of the budget at the floor learning rate. Each estimate is the steps the rest of the budget holds at the mean
+    /// cost so far (plus each step's share of validation until the clock has seen one), capped by the step count when there is one.
     /// </summary>
     sealed class ScheduleCalibration
     {
+        /// <summary>Steps between re-estimates once calibrated.</summary>
+        public const int RecalibrationInterval = 50;
+
         readonly Stopwatch _clock = new();
         long _startStep = -1;
+        bool _calibrated;
 
-        /// <summary>Called after each step; the schedule's length once calibrated, else null.</summary>
+        /// <summary>Called after each step; a new estimate of the schedule's length when one is due, else null.</summary>
         public long? Observe(long step, TimeSpan elapsed, TrainingConfig config, double validationSeconds)
         {
             if (config.Budget is not TimeSpan budget) return null;
@@ -347,8 +353,13 @@ public sealed class Trainer : IDisposable
                 return null;
             }
             long timed = step - _startStep;
-            if (timed < config.CalibrationSteps && _clock.Elapsed < budget / 20) return null;
-            double secondsPerStep = _clock.Elapsed.TotalSeconds / timed + validationSeconds / config.ValidateEvery;
+            bool due = _calibrated
+                ? timed % RecalibrationInterval == 0
+                : timed >= config.CalibrationSteps || _clock.Elapsed >= budget / 20;
+            if (!due) return null;
+            _calibrated = true;
+            double validationShare = timed < config.ValidateEvery ? validationSeconds / config.ValidateEvery : 0;
+            double secondsPerStep = _clock.Elapsed.TotalSeconds / timed + validationShare;
             double left = Math.Max(0, (budget - elapsed).TotalSeconds);
             long estimate = step + (long)Math.Floor(left / Math.Max(secondsPerStep, 1e-9));
             return Math.Max(step, Math.Min(estimate, config.MaxSteps ?? long.MaxValue));

@@ -137,6 +137,7 @@ public sealed class WorldModel : nn.Module
     /// <para>Every second sequence of the batch (odd indices) is decoded from the true next encodings h(o_{t+1}) instead
     /// of ŝ_{t+1}: the decoder learns to read states from exact ones while the dynamics is still poor, and the even
     /// sequences keep the dynamics in the flow loss.</para>
+    /// <para>The flow term decodes one drawn stretch of each window (see <see cref="FlowLoss"/>), not all of it.</para>
     /// </remarks>
     /// <param name="frames">o_0 … o_L, [B, L + 1, 3, H, W] in [−1, 1].</param>
     /// <param name="actions">B lists of L actions; a_t takes o_t to o_{t+1}.</param>
@@ -171,18 +172,17 @@ public sealed class WorldModel : nn.Module
         return new WorldModelLoss(flow + latent * Config.LatentLossWeight + reconstruction + painted, flow, latent, reconstruction, painted);
     }
 
-    /// <summary>The decoder's flow-matching loss on o_1 … o_L given latents [B, L, N, D], in windows of its chunk budget.</summary>
+    /// <summary>
+    /// The decoder's flow-matching loss on one stretch of the windows, drawn from <paramref name="generator"/>: frames
+    /// o_{k+1} … o_{k+w} from latents k … k+w−1 and the true frame o_k as context, with k uniform over the window and w
+    /// uniform up to the decoder's chunk budget. Short stretches train what step-by-step decoding does (a clean previous
+    /// frame) at a fraction of the cost of decoding the whole window; longer ones keep the chunk-causal attention that
+    /// Causal Swin-DPM needs. The dynamics still learns from every step, through the latent and painted terms.
+    /// </summary>
     Tensor FlowLoss(Tensor frames, Tensor latents, Generator? generator)
     {
-        int steps = (int)latents.shape[1], window = Config.Decoder.MaxWindow;
-        Tensor? total = null;
-        for (int start = 0; start < steps; start += window)
-        {
-            int width = Math.Min(window, steps - start);
-            var part = decoder.Loss(frames.narrow(1, start + 1, width), latents.narrow(1, start, width), frames.select(1, start), generator) * ((double)width / steps);
-            total = total is null ? part : total + part;
-        }
-        return total!;
+        var (start, width) = FlowStretch.Draw((int)latents.shape[1], Config.Decoder.MaxWindow, generator, frames.device);
+        return decoder.Loss(frames.narrow(1, start + 1, width), latents.narrow(1, start, width), frames.select(1, start), generator);
     }
 
     /// <summary>
