@@ -3,7 +3,10 @@ namespace PanGym.Evaluation;
 /// <summary>How much of the past a <see cref="WorldModelPredictor"/> lets the dynamics read.</summary>
 public enum PredictorHistory
 {
-    /// <summary>The whole multi-turn history of states and actions (the KV cache), as PAN's dynamics reads it.</summary>
+    /// <summary>
+    /// The multi-turn history of states and actions (the KV cache), as PAN's dynamics reads it, bounded by the predictor's
+    /// <see cref="WorldModelPredictor.Window"/> of recent turns.
+    /// </summary>
     Full,
 
     /// <summary>

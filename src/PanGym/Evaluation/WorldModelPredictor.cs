@@ -1,4 +1,5 @@
 using PanGym.Gym;
+using PanGym.Imagination;
 using PanGym.WorldModel;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,8 +8,8 @@ namespace PanGym.Evaluation;
 
 /// <summary>
 /// A <see cref="WorldModel.WorldModel"/> as an <see cref="IFramePredictor"/>. Teacher-forced one-step prediction reads
-/// the true encodings h(o_0 … o_t) with the actions (one pass through the KV cache per episode batch) and decodes each
-/// ŝ_{t+1} after the true o_t; a rollout feeds its own predicted states back into the history and its decoded frames
+/// the true encodings h(o_0 … o_t) with the actions through the KV cache, within the <see cref="Window"/> of recent turns
+/// the model was trained on, and decodes each ŝ_{t+1} after the true o_t; a rollout feeds its own predicted states back into the history and its decoded frames
 /// back into the decoder (step by step or Causal Swin-DPM, as the sampling options say). Episodes of equal length are
 /// batched.
 /// </summary>
@@ -22,15 +23,20 @@ public sealed class WorldModelPredictor : IFramePredictor
     /// <summary>A predictor over <paramref name="model"/> (which stays the caller's).</summary>
     /// <param name="model">The world model.</param>
     /// <param name="options">How frames are sampled; default <see cref="DefaultSampling"/>.</param>
-    /// <param name="history">The whole history, or the no-history ablation.</param>
+    /// <param name="history">The history, or the no-history ablation.</param>
     /// <param name="seed">Seed of the decoder's noise.</param>
-    public WorldModelPredictor(WorldModel.WorldModel model, FlowSamplingOptions? options = null, PredictorHistory history = PredictorHistory.Full, int seed = 0)
+    /// <param name="window">How many recent turns the history holds; default <see cref="HistoryWindow.Default"/>, a training window.</param>
+    /// <exception cref="ArgumentException">The window's turns do not fit the backbone's positions.</exception>
+    public WorldModelPredictor(WorldModel.WorldModel model, FlowSamplingOptions? options = null, PredictorHistory history = PredictorHistory.Full, int seed = 0,
+        HistoryWindow? window = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         if (!Enum.IsDefined(history)) throw new ArgumentOutOfRangeException(nameof(history), history, "Unknown history mode.");
         Options = options ?? DefaultSampling;
         History = history;
         Seed = seed;
+        Window = window ?? HistoryWindow.Default;
+        new WindowedHistory(model, 1, Window).Dispose();
     }
 
     /// <summary>
@@ -42,8 +48,11 @@ public sealed class WorldModelPredictor : IFramePredictor
     /// <summary>How frames are sampled.</summary>
     public FlowSamplingOptions Options { get; }
 
-    /// <summary>Whole history or the ablation.</summary>
+    /// <summary>History or the ablation.</summary>
     public PredictorHistory History { get; }
+
+    /// <summary>The recent turns the history holds (<see cref="PredictorHistory.Full"/> only).</summary>
+    public HistoryWindow Window { get; }
 
     /// <summary>Seed of the decoder's noise (each call starts from it).</summary>
     public int Seed { get; }
@@ -95,9 +104,9 @@ public sealed class WorldModelPredictor : IFramePredictor
         Tensor latents;
         if (History == PredictorHistory.Full)
         {
-            using var history = _model.NewHistory(batch);
+            using var history = new WindowedHistory(_model, batch, Window);
             var predicted = new List<Tensor>(steps);
-            for (int t = 0; t < steps; t++) predicted.Add(_model.PredictNext(history, states.select(1, t), [.. actions.Select(a => a[t])]));
+            for (int t = 0; t < steps; t++) predicted.Add(history.PredictNext(states.select(1, t), [.. actions.Select(a => a[t])]));
             latents = stack(predicted, dim: 1).flatten(0, 1);
         }
         else
@@ -122,7 +131,7 @@ public sealed class WorldModelPredictor : IFramePredictor
         int batch = starts.Count, steps = actions[0].Count;
         var context = _model.ToModelPixels(starts);
         var state = _model.Encode(context);
-        using var history = History == PredictorHistory.Full ? _model.NewHistory(batch) : null;
+        using var history = History == PredictorHistory.Full ? new WindowedHistory(_model, batch, Window) : null;
         using var sampler = VideoSampling.Create(_model.Decoder, Options);
         sampler.Reset(context, generator);
         var perStep = new List<Image[]>(steps);
@@ -131,7 +140,7 @@ public sealed class WorldModelPredictor : IFramePredictor
             using var stepScope = NewDisposeScope();
             string[] texts = [.. actions.Select(a => a[t])];
             Tensor next;
-            if (history is not null) next = _model.PredictNext(history, state, texts);
+            if (history is not null) next = history.PredictNext(state, texts);
             else
             {
                 using var fresh = _model.NewHistory(batch);

@@ -7,16 +7,18 @@ namespace PanGym.Imagination;
 /// episode had started there), and memory stays bounded by a cache of <see cref="MaxTurns"/> turns.
 /// </summary>
 /// <remarks>
-/// The default (8 turns, re-read from the last 4) matches what the world model learns from: the trainer's windows hold
-/// 4 actions (<c>TrainingConfig.WindowSteps</c>), so a model has never read a longer past than that, and re-reading 4 turns
-/// every 4 steps keeps every prediction within twice the trained history.
+/// The default (4 turns, re-read from the last 3) matches what the world model learns from: the trainer's windows hold
+/// 4 actions (<c>TrainingConfig.WindowSteps</c>), so every prediction reads a past no longer than the model was trained
+/// on, at the cost of re-reading 3 turns per step once the window is full. A longer past than training showed costs
+/// fidelity: a demo-sized ShapesWorld model followed the action in 54 % of held-out steps when reading 4 turns, 51 % when
+/// reading up to 8 and 43 % when reading the whole 32-step episode.
 /// </remarks>
 public sealed record HistoryWindow
 {
     /// <summary>A window of at most <paramref name="maxTurns"/> turns, re-read from the last <paramref name="keptTurns"/> when full.</summary>
     /// <param name="maxTurns">Turns the history may hold (at least 1).</param>
     /// <param name="keptTurns">Turns re-read when the history is full, in [0, <paramref name="maxTurns"/>).</param>
-    public HistoryWindow(int maxTurns = 8, int keptTurns = 4)
+    public HistoryWindow(int maxTurns = 4, int keptTurns = 3)
     {
         if (maxTurns < 1) throw new ArgumentOutOfRangeException(nameof(maxTurns), maxTurns, "The history window must hold at least one turn.");
         if (keptTurns < 0 || keptTurns >= maxTurns)
@@ -25,7 +27,7 @@ public sealed record HistoryWindow
         KeptTurns = keptTurns;
     }
 
-    /// <summary>8 turns, re-read from the last 4.</summary>
+    /// <summary>4 turns, re-read from the last 3: the length of a training window.</summary>
     public static HistoryWindow Default { get; } = new();
 
     /// <summary>Turns the history may hold.</summary>

@@ -69,6 +69,30 @@ public sealed class WorldModelPredictorTests : IDisposable
         Assert.Equal("world model, no history", cut.Name);
     }
 
+    [Fact]
+    public void The_history_reads_only_the_turns_of_its_window()
+    {
+        // A fresh model predicts "nothing changes" whatever it reads; shaken weights make every input count.
+        var episode = _simulator.Record(6, 4);
+        var changed = episode.Frames.ToArray();
+        changed[0] = _simulator.Record(7, 1).Frames[0];
+        string[] changedActions = ["wait", .. episode.Actions.Skip(1)];
+        using (TorchSharp.torch.no_grad())
+            foreach (var weight in _model.parameters())
+                weight.add_(TorchSharp.torch.randn(weight.shape, generator: new TorchSharp.torch.Generator(5)).mul_(0.2));
+
+        var windowed = new WorldModelPredictor(_model, Fast, window: new PanGym.Imagination.HistoryWindow(maxTurns: 2, keptTurns: 1));
+        var original = windowed.PredictOneStep([episode.Frames], [episode.Actions])[0];
+        var altered = windowed.PredictOneStep([changed], [changedActions])[0];
+        Assert.NotEqual(original[1], altered[1]);
+        Assert.Equal(original[2], altered[2]);
+        Assert.Equal(original[3], altered[3]);
+
+        var whole = new WorldModelPredictor(_model, Fast, window: new PanGym.Imagination.HistoryWindow(maxTurns: 8, keptTurns: 4));
+        Assert.NotEqual(whole.PredictOneStep([episode.Frames], [episode.Actions])[0][2], whole.PredictOneStep([changed], [changedActions])[0][2]);
+        Assert.Throws<ArgumentException>(() => new WorldModelPredictor(_model, Fast, window: new PanGym.Imagination.HistoryWindow(maxTurns: 100_000, keptTurns: 1)));
+    }
+
     [Theory]
     [InlineData(PredictorHistory.Full)]
     [InlineData(PredictorHistory.LastStateOnly)]
