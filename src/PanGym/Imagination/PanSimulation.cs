@@ -33,8 +33,8 @@ internal sealed class PanSimulation : IDisposable
             if (tokens > limit)
                 throw new ArgumentException($"The candidate action \"{candidate}\" has {tokens} tokens; this world model reads at most {limit}.", nameof(options));
         }
-        // Built once: checks that the window fits the backbone before the first reset.
-        new WindowedHistory(model, batchSize, options.History).Dispose();
+        // The window must fit the backbone before the first reset.
+        WindowedHistory.EnsureFits(model, options.History);
     }
 
     public int BatchSize { get; }

@@ -23,11 +23,7 @@ public sealed class WindowedHistory : IDisposable
         _model = model ?? throw new ArgumentNullException(nameof(model));
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         Window = window ?? HistoryWindow.Default;
-        int limit = MaxTurnsFor(model);
-        if (Window.MaxTurns > limit)
-            throw new ArgumentException(
-                $"A history window of {Window.MaxTurns} turns needs {Window.MaxTurns * model.Dynamics.TurnLength} positions, but the backbone has " +
-                $"{model.Config.Backbone.MaxPositionEmbeddings} ({limit} turns of {model.Dynamics.TurnLength} tokens).", nameof(window));
+        EnsureFits(model, Window);
         BatchSize = batchSize;
         _history = model.NewHistory(batchSize);
     }
@@ -37,6 +33,18 @@ public sealed class WindowedHistory : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         return model.Config.Backbone.MaxPositionEmbeddings / model.Dynamics.TurnLength;
+    }
+
+    /// <summary>Refuses a <paramref name="window"/> whose turns do not fit <paramref name="model"/>'s backbone positions, without allocating a history.</summary>
+    /// <exception cref="ArgumentException">The window's turns do not fit the backbone's positions.</exception>
+    public static void EnsureFits(WorldModel.WorldModel model, HistoryWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        int limit = MaxTurnsFor(model);
+        if (window.MaxTurns > limit)
+            throw new ArgumentException(
+                $"A history window of {window.MaxTurns} turns needs {window.MaxTurns * model.Dynamics.TurnLength} positions, but the backbone has " +
+                $"{model.Config.Backbone.MaxPositionEmbeddings} ({limit} turns of {model.Dynamics.TurnLength} tokens).", nameof(window));
     }
 
     /// <summary>The window.</summary>

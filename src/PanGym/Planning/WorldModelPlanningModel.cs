@@ -51,7 +51,7 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
         _ownsRewards = ownsRewards;
         _imagination = new BatchedImagination(model, imagination);
         History = history ?? DefaultHistory;
-        new WindowedHistory(model, 1, History).Dispose();
+        WindowedHistory.EnsureFits(model, History);
     }
 
     /// <summary>The root's history bound.</summary>
