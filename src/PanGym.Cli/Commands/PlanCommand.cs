@@ -28,6 +28,9 @@ internal static class PlanCommand
 {
     static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>K of the probe reward's decoding: the probe needs the target's position, not a sharp frame.</summary>
+    internal const int DefaultRewardDecodeSteps = 1;
+
     public static Command Create(IServiceProvider services)
     {
         var checkpointOption = new Option<DirectoryInfo?>("--checkpoint") { Description = "A world-model checkpoint folder or a training output folder; needed unless --true-model." };
@@ -44,11 +47,16 @@ internal static class PlanCommand
         var alphaOption = new Option<double?>("--alpha") { Description = $"CEM smoothing α (default {CemConfig.Default.Alpha})." };
         var rewardOption = new Option<string>("--reward")
         {
-            Description = "World-model reward: latent (distance to the goal frame's latent), latent-probe (the target's position read out of the latent by a " +
-                "linear probe fitted on encoded frames, distance to the goal) or probe (decode each imagined frame with --decode-steps and probe the target's distance).",
-            DefaultValueFactory = _ => "latent",
+            Description = "World-model reward: probe (decode each imagined frame with --decode-steps and probe the target's distance from the goal), " +
+                "latent (distance to the goal frame's latent) or latent-probe (the target's position read out of the latent by a linear probe fitted on " +
+                "encoded frames). The latent rewards skip decoding but guide the planner poorly (see README).",
+            DefaultValueFactory = _ => "probe",
         };
-        var decodeStepsOption = new Option<int>("--decode-steps") { Description = "K, solver steps per decoded frame (probe reward and video).", DefaultValueFactory = _ => 4 };
+        var decodeStepsOption = new Option<int>("--decode-steps")
+        {
+            Description = "K, solver steps per imagined frame that the probe reward decodes; one step finds the target as well as four, in a third of the time.",
+            DefaultValueFactory = _ => DefaultRewardDecodeSteps,
+        };
         var videoTaskOption = new Option<int>("--video-task") { Description = "Index of the task whose episode is filmed.", DefaultValueFactory = _ => 0 };
         var formatOption = new Option<string>("--format") { Description = "Video format: gif or mp4.", DefaultValueFactory = _ => "gif" };
         var seedOption = new Option<int>("--seed") { Description = "First task seed; also seeds the planners and the random baseline.", DefaultValueFactory = _ => 0 };
@@ -154,14 +162,14 @@ internal static class PlanCommand
             console.Write(SuccessTable(results, maxSteps));
             Directory.CreateDirectory(outFolder);
             string jsonPath = Path.Combine(outFolder, "plan.json");
-            AtomicFile.WriteAllText(jsonPath, Report(results, seeds, size, plannerName, Describe(planner()), rewardName, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(jsonPath, Report(results, seeds, size, plannerName, Describe(planner()), rewardName, rewardName == "probe" ? sampling.Steps : null, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             console.WriteLine($"results: {jsonPath}");
             if (filmedFrames is not null)
             {
                 string video = Path.Combine(outFolder, $"episode-task{videoTask}-seed{seeds[videoTask]}.{format}");
                 try
                 {
-                    var imagined = model?.ImagineVideo(filmedFrames[0], filmedActions!, sampling, seed);
+                    var imagined = model?.ImagineVideo(filmedFrames[0], filmedActions!, WorldModelPredictor.DefaultSampling, seed);
                     var frames = filmedFrames.Select((real, i) => imagined is null ? real : SideBySide(real, i == 0 ? filmedFrames[0] : imagined[i - 1])).ToArray();
                     VideoWriter.Write(video, frames, fps: 4, scale: Math.Max(1, 128 / size));
                     console.WriteLine($"video:   {video}");
@@ -251,7 +259,7 @@ internal static class PlanCommand
         return table;
     }
 
-    static JsonObject Report(List<(Controller Controller, List<TaskRun> Runs)> results, IReadOnlyList<int> seeds, int size, string planner, string settings, string reward, int maxSteps)
+    static JsonObject Report(List<(Controller Controller, List<TaskRun> Runs)> results, IReadOnlyList<int> seeds, int size, string planner, string settings, string reward, int? rewardDecodeSteps, int maxSteps)
     {
         var controllers = new JsonArray();
         foreach (var (controller, runs) in results)
@@ -279,6 +287,7 @@ internal static class PlanCommand
             ["planner"] = planner,
             ["planner_settings"] = settings,
             ["world_model_reward"] = reward,
+            ["reward_decode_steps"] = rewardDecodeSteps,
             ["controllers"] = controllers,
         };
     }

@@ -164,20 +164,24 @@ internal static class WorldModelBenchmark
         figures["imagination"] = imaginationFigures;
         console.Write(imagination);
 
-        var planners = new Table().Title($"planner decisions (MPC on ShapesWorld, latent goal reward, root history {WorldModelPlanningModel.DefaultHistory.MaxTurns} turns at most)");
-        planners.AddColumns("planner", "settings", "s / decision (mean)", "s / decision (max)", "decisions / s", "sequences / decision", "rows computed / decision");
+        var planners = new Table().Title($"planner decisions (MPC on ShapesWorld goal task 0, root history {WorldModelPlanningModel.DefaultHistory.MaxTurns} turns at most, after one untimed decision)");
+        planners.AddColumns("planner", "reward", "s / decision (mean)", "s / decision (max)", "decisions / s", "sequences / decision", "rows computed / decision");
         var plannerFigures = new JsonArray();
-        foreach (var (name, planner, settings) in new (string, IPlanner, string)[]
+        var probeSampling = new FlowSamplingOptions(steps: PlanCommand.DefaultRewardDecodeSteps, temperature: 0);
+        foreach (var (name, planner, settings, rewardName, reward) in new (string, IPlanner, string, string, IImaginedReward)[]
         {
-            ("cem", new CemPlanner(), Describe(CemConfig.Default)),
-            ("random", new RandomShootingPlanner(), $"horizon {RandomShootingConfig.Default.Horizon}, population {RandomShootingConfig.Default.Population}"),
+            ("cem", new CemPlanner(), Describe(CemConfig.Default), "latent goal", goal),
+            ("random", new RandomShootingPlanner(), $"horizon {RandomShootingConfig.Default.Horizon}, population {RandomShootingConfig.Default.Population}", "latent goal", goal),
+            ("cem", new CemPlanner(), Describe(CemConfig.Default), $"probe, decode K = {probeSampling.Steps} (plan's default)", ShapesWorldGoalTasks.ProbeDistanceReward(env, startInfo)),
         })
         {
             var times = new List<double>();
             int sequencesScored = 0, rowsComputed = 0;
-            using var planning = new WorldModelPlanningModel(model, goal);
+            using var planning = new WorldModelPlanningModel(model, reward, new ImaginationOptions(sampling: probeSampling));
             var agent = new MpcAgent(planning, planner, candidates);
             var (observation, info) = env.Reset(seed: 0);
+            using (NewDisposeScope()) agent.Act(observation, info);
+            agent.Reset();
             for (int decision = 0; decision < decisions; decision++)
             {
                 using var step = NewDisposeScope();
@@ -187,12 +191,13 @@ internal static class WorldModelBenchmark
                 rowsComputed += agent.LastPlan.ComputedSteps;
                 (observation, _, _, _, info) = env.Step(action);
             }
-            planners.AddRow(name, settings, times.Average().ToString("F3", Invariant), times.Max().ToString("F3", Invariant),
+            planners.AddRow(name, rewardName, times.Average().ToString("F3", Invariant), times.Max().ToString("F3", Invariant),
                 (1 / times.Average()).ToString("F2", Invariant), (sequencesScored / decisions).ToString(Invariant), (rowsComputed / decisions).ToString(Invariant));
             plannerFigures.Add(new JsonObject
             {
                 ["planner"] = name,
                 ["settings"] = settings,
+                ["reward"] = rewardName,
                 ["seconds_per_decision_mean"] = Round(times.Average()),
                 ["seconds_per_decision_max"] = Round(times.Max()),
                 ["decisions_per_s"] = Round(1 / times.Average()),
@@ -201,6 +206,7 @@ internal static class WorldModelBenchmark
             });
         }
         figures["planners"] = plannerFigures;
+        planners.Caption($"cem: {Describe(CemConfig.Default)}; random: horizon {RandomShootingConfig.Default.Horizon}, population {RandomShootingConfig.Default.Population}");
         console.Write(planners);
         console.WriteLine("Times are the fastest of repeated runs within ~1 s each (the least disturbed by other processes); one-at-a-time imagination at large B runs once. " +
             "GFLOP/s counts the dynamics' matrix products (projections, MLP, attention over every key of the new turn, state projections). " +

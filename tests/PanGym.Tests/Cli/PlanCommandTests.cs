@@ -37,9 +37,11 @@ public sealed class PlanCommandTests : IDisposable
 
         Assert.True(code == 0, error);
         var report = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "plan.json")))!;
-        Assert.Equal(["random actions", "random + true simulator", "random + world model (latent reward)"],
+        Assert.Equal(["random actions", "random + true simulator", "random + world model (probe reward)"],
             report["controllers"]!.AsArray().Select(c => (string)c!["controller"]!));
         Assert.Equal("horizon 2, population 6", (string)report["planner_settings"]!);
+        Assert.Equal("probe", (string)report["world_model_reward"]!);
+        Assert.Equal(1, (int)report["reward_decode_steps"]!);
         Assert.Contains("right: the world model imagining the same actions", text);
         Assert.Single(Directory.GetFiles(output, "episode-task0-*.gif"));
 
