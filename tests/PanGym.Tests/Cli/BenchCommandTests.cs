@@ -27,6 +27,7 @@ public sealed class BenchCommandTests : IDisposable
         Assert.True((double)figures["decode_ms"]!["1"]! > 0);
         Assert.Equal([1, 3], figures["imagination"]!.AsArray().Select(row => (int)row!["batch"]!));
         Assert.All(figures["imagination"]!.AsArray(), row => Assert.True((double)row!["batched_steps_per_s"]! > 0));
+        Assert.All(figures["imagination"]!.AsArray(), row => Assert.True((double)row!["speedup_at_matmul_peak"]! > 0));
         Assert.Equal(["cem", "random", "cem"], figures["planners"]!.AsArray().Select(row => (string)row!["planner"]!));
         Assert.Equal(["latent goal", "latent goal", "probe, decode K = 1 (plan's default)"], figures["planners"]!.AsArray().Select(row => (string)row!["reward"]!));
     }
