@@ -1,4 +1,3 @@
-using PanGym.Cli.Commands;
 using PanGym.Envs;
 using PanGym.Gym;
 using PanGym.Gym.Wrappers;

@@ -1,4 +1,3 @@
-using PanGym.Cli.Commands;
 using PanGym.Envs;
 using PanGym.Imagination;
 using PanGym.Planning;

@@ -1,15 +1,14 @@
-using PanGym.Envs;
 using PanGym.Gym;
 using PanGym.Imagination;
 using PanGym.Planning;
 
-namespace PanGym.Cli.Commands;
+namespace PanGym.Envs;
 
 /// <summary>
 /// ShapesWorld's goal tasks for planning: seeded starts whose goal (bring the named shape into the grey square) the
 /// optimal expert reaches within the step budget, and the rewards planners score them with.
 /// </summary>
-internal static class ShapesWorldGoalTasks
+public static class ShapesWorldGoalTasks
 {
     /// <summary>The step budget of a task.</summary>
     public const int DefaultMaxSteps = 20;
@@ -81,7 +80,7 @@ internal static class ShapesWorldGoalTasks
         double half = env.Config.ShapeSize / 2.0, goalX = state.Goal.X + state.Goal.Size / 2.0, goalY = state.Goal.Y + state.Goal.Size / 2.0;
         return new DelegateReward(step =>
         {
-            var outcomes = WorldModel.WorldModel.FromModelPixels(step.Frames!).Select(frame =>
+            var outcomes = PanGym.WorldModel.WorldModel.FromModelPixels(step.Frames!).Select(frame =>
                 env.StateProbe.Probe(frame).FirstOrDefault(o => o.Name == target) is not { } found ? (-1.0, false)
                 : state.Goal.Contains(found.X + half, found.Y + half) ? (1.0, true)
                 : (-Math.Sqrt(Math.Pow(found.X + half - goalX, 2) + Math.Pow(found.Y + half - goalY, 2)) / env.Config.Size, false)).ToArray();
