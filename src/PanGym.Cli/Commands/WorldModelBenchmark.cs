@@ -171,11 +171,12 @@ internal static class WorldModelBenchmark
         planners.AddColumns("planner", "reward", "s / decision (mean)", "s / decision (max)", "decisions / s", "sequences / decision", "rows computed / decision");
         var plannerFigures = new JsonArray();
         var probeSampling = new FlowSamplingOptions(steps: PlanCommand.DefaultRewardDecodeSteps, temperature: 0);
+        string cemSettings = Describe(CemConfig.Default), randomSettings = $"horizon {RandomShootingConfig.Default.Horizon}, population {RandomShootingConfig.Default.Population}";
         foreach (var (name, planner, settings, rewardName, reward) in new (string, IPlanner, string, string, IImaginedReward)[]
         {
-            ("cem", new CemPlanner(), Describe(CemConfig.Default), "latent goal", goal),
-            ("random", new RandomShootingPlanner(), $"horizon {RandomShootingConfig.Default.Horizon}, population {RandomShootingConfig.Default.Population}", "latent goal", goal),
-            ("cem", new CemPlanner(), Describe(CemConfig.Default), $"probe, decode K = {probeSampling.Steps} (plan's default)", ShapesWorldGoalTasks.ProbeDistanceReward(env, startInfo)),
+            ("cem", new CemPlanner(), cemSettings, "latent goal", goal),
+            ("random", new RandomShootingPlanner(), randomSettings, "latent goal", goal),
+            ("cem", new CemPlanner(), cemSettings, $"probe, decode K = {probeSampling.Steps} (plan's default)", ShapesWorldGoalTasks.ProbeDistanceReward(env, startInfo)),
         })
         {
             var times = new List<double>();
@@ -209,7 +210,7 @@ internal static class WorldModelBenchmark
             });
         }
         figures["planners"] = plannerFigures;
-        planners.Caption($"cem: {Describe(CemConfig.Default)}; random: horizon {RandomShootingConfig.Default.Horizon}, population {RandomShootingConfig.Default.Population}");
+        planners.Caption($"cem: {cemSettings}; random: {randomSettings}");
         console.Write(planners);
         console.WriteLine("Times are the fastest of repeated runs within ~1 s each (the least disturbed by other processes); one-at-a-time imagination at large B runs once. " +
             "GFLOP/s counts the dynamics' matrix products (projections, MLP, attention over every key of the new turn, state projections). " +
