@@ -10,8 +10,8 @@ namespace PanGym.Evaluation;
 /// A <see cref="WorldModel.WorldModel"/> as an <see cref="IFramePredictor"/>. Teacher-forced one-step prediction reads
 /// the true encodings h(o_0 … o_t) with the actions through the KV cache, within the <see cref="Window"/> of recent
 /// turns the model was trained on, and decodes each ŝ_{t+1} after the true o_t; a rollout feeds its own predicted states
-/// back into the history and its decoded frames back into the decoder (step by step or Causal Swin-DPM, as the sampling options say). Episodes of equal length are
-/// batched.
+/// back into the history and its decoded frames back into the decoder (step by step or Causal Swin-DPM, as the sampling
+/// options say). Episodes of equal length are batched.
 /// </summary>
 public sealed class WorldModelPredictor : IFramePredictor
 {

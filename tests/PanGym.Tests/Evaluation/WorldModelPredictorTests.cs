@@ -52,13 +52,19 @@ public sealed class WorldModelPredictorTests : IDisposable
         Assert.Equal([2, 4], rollout.Select(e => e.Count));
     }
 
+    /// <summary>Episode 6 of <paramref name="steps"/> steps, and its frames and actions with o_0 taken from episode 7 and a_0 changed to "wait".</summary>
+    (GroundTruthEpisode Episode, Image[] Frames, string[] Actions) EpisodeWithAnotherStart(int steps)
+    {
+        var episode = _simulator.Record(6, steps);
+        var frames = episode.Frames.ToArray();
+        frames[0] = _simulator.Record(7, 1).Frames[0];
+        return (episode, frames, ["wait", .. episode.Actions.Skip(1)]);
+    }
+
     [Fact]
     public void Without_history_a_prediction_depends_only_on_the_current_frame_and_action()
     {
-        var episode = _simulator.Record(6, 3);
-        var changed = episode.Frames.ToArray();
-        changed[0] = _simulator.Record(7, 1).Frames[0];
-        string[] changedActions = ["wait", .. episode.Actions.Skip(1)];
+        var (episode, changed, changedActions) = EpisodeWithAnotherStart(steps: 3);
         Assert.NotEqual(episode.Frames[0], changed[0]);
 
         var cut = new WorldModelPredictor(_model, Fast, PredictorHistory.LastStateOnly);
@@ -73,10 +79,7 @@ public sealed class WorldModelPredictorTests : IDisposable
     public void The_history_reads_only_the_turns_of_its_window()
     {
         // A fresh model predicts "nothing changes" whatever it reads; shaken weights make every input count.
-        var episode = _simulator.Record(6, 4);
-        var changed = episode.Frames.ToArray();
-        changed[0] = _simulator.Record(7, 1).Frames[0];
-        string[] changedActions = ["wait", .. episode.Actions.Skip(1)];
+        var (episode, changed, changedActions) = EpisodeWithAnotherStart(steps: 4);
         using (TorchSharp.torch.no_grad())
             foreach (var weight in _model.parameters())
                 weight.add_(TorchSharp.torch.randn(weight.shape, generator: new TorchSharp.torch.Generator(5)).mul_(0.2));
