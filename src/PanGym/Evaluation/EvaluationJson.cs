@@ -101,6 +101,8 @@ internal static class EvaluationJson
         ["position_error"] = Series(curve.PositionError),
         ["missing_objects"] = Series(curve.MissingObjects),
         ["consistency"] = Series(curve.Consistency),
+        ["rollout_fidelity"] = Series(curve.RolloutFidelity),
+        ["sharpness"] = Series(curve.Sharpness),
     };
 
     static JsonObject Series(IReadOnlyList<Estimate> estimates) => new()

@@ -124,7 +124,8 @@ public static class EvaluationReportWriter
         doc.Figure("drift-psnr.png", "image/png", plots.Psnr, "PSNR of the h-th imagined frame against the truth (mean over episodes, 95 % band).");
         doc.Figure("drift-state.png", "image/png", plots.Position, "Probed position error of the h-th imagined frame (missing objects count as the frame's side).");
         var horizons = Enumerable.Range(0, 16).Select(k => 1 << k).TakeWhile(h => h < config.Horizon).Append(config.Horizon).ToArray();
-        doc.Table(["horizon", "PSNR model (dB)", "PSNR copy-last (dB)", "position error model (px)", "position error copy-last (px)", "consistency model"],
+        doc.Table(["horizon", "PSNR model (dB)", "PSNR copy-last (dB)", "position error model (px)", "position error copy-last (px)", "consistency model",
+                "rollout fidelity model", "sharpness model (imagined / true)"],
             horizons.Select(h => (IReadOnlyList<string>)
             [
                 h.ToString(CultureInfo.InvariantCulture),
@@ -133,6 +134,8 @@ public static class EvaluationReportWriter
                 Number(report.Drift.PositionError[h - 1], "F2"),
                 Number(report.DriftCopyLast.PositionError[h - 1], "F2"),
                 Percent(report.Drift.Consistency[h - 1]),
+                Percent(report.Drift.RolloutFidelity[h - 1]),
+                Number(report.Drift.Sharpness[h - 1], "F3"),
             ]));
 
         doc.Heading(2, "Smoothness and consistency");
