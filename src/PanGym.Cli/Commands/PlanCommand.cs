@@ -130,7 +130,7 @@ internal static class PlanCommand
                         "latent-probe" => latentProbe!.GoalReward(info),
                         _ => ShapesWorldGoalTasks.ProbeDistanceReward(env, info),
                     },
-                    new ImaginationOptions(sampling: sampling, seed: seed));
+                    new ImaginationOptions(rollout: new RolloutOptions(sampling: sampling), seed: seed));
                 controllers.Add(new($"{plannerName} + world model ({rewardName} reward)", () => new MpcAgent(planning, planner(), ShapesWorldAction.Candidates), planning));
             }
             console.MarkupLine(Markup.Escape($"{taskCount} ShapesWorld goal tasks ({size}×{size}, seeds from {seed}, solvable within {maxSteps} steps), planner {plannerName}: {Describe(planner())}"));
@@ -169,7 +169,7 @@ internal static class PlanCommand
                 string video = Path.Combine(outFolder, $"episode-task{videoTask}-seed{seeds[videoTask]}.{format}");
                 try
                 {
-                    var imagined = model?.ImagineVideo(filmedFrames[0], filmedActions!, WorldModelPredictor.DefaultSampling, seed);
+                    var imagined = model is null ? null : new ImaginationEngine(model).ImagineVideo(filmedFrames[0], filmedActions!, seed);
                     var frames = filmedFrames.Select((real, i) => imagined is null ? real : SideBySide(real, i == 0 ? filmedFrames[0] : imagined[i - 1])).ToArray();
                     VideoWriter.Write(video, frames, fps: 4, scale: Math.Max(1, 128 / size));
                     console.WriteLine($"video:   {video}");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PanGym.Envs;
 using PanGym.Evaluation;
 using PanGym.Gym;
+using PanGym.Imagination;
 using PanGym.Media;
 using PanGym.WorldModel;
 
@@ -24,7 +25,7 @@ internal static class RolloutCommand
         var actionsOption = new Option<string>("--actions") { Description = "Text actions separated by ';', e.g. \"move the red circle up; wait\".", Required = true };
         var outOption = new Option<FileInfo>("--out") { Description = "The video file, .mp4 or .gif.", Required = true };
         var besideOption = new Option<bool>("--beside-truth") { Description = "With --env: put the true video on the left." };
-        var stepsOption = new Option<int>("--steps") { Description = "K, flow-matching solver steps per decoded frame.", DefaultValueFactory = _ => WorldModelPredictor.DefaultSampling.Steps };
+        var stepsOption = new Option<int>("--steps") { Description = "K, flow-matching solver steps per decoded frame.", DefaultValueFactory = _ => RolloutOptions.DefaultSampling.Steps };
         var fpsOption = new Option<int>("--fps") { Description = "Frames per second.", DefaultValueFactory = _ => 4 };
         var scaleOption = new Option<int>("--scale") { Description = "Integer enlargement of the small frames.", DefaultValueFactory = _ => 4 };
 
@@ -69,7 +70,7 @@ internal static class RolloutCommand
             if (start.Height != size || start.Width != size)
                 throw new ArgumentException($"The start frame is {start.Width}×{start.Height} but the model reads {size}×{size} frames; resize it first.");
 
-            var imagined = new WorldModelPredictor(model, sampling, PredictorHistory.Full, seed).Rollout([start], [actions])[0];
+            var imagined = new ImaginationEngine(model, new RolloutOptions(sampling: sampling)).ImagineVideo(start, actions, seed);
             IReadOnlyList<Image> frames = beside
                 ? new RolloutSample(seed, actions, truth!.Frames, imagined).SideBySide()
                 : [start, .. imagined];

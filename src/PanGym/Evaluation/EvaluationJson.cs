@@ -49,6 +49,7 @@ internal static class EvaluationJson
                 ["horizons"] = new JsonArray([.. Enumerable.Range(1, report.Drift.Horizon).Select(h => (JsonNode)h)]),
                 ["model"] = Drift(report.Drift),
                 ["copy_last"] = Drift(report.DriftCopyLast),
+                ["open_loop"] = report.DriftOpenLoop is { } open ? Drift(open) : null,
             },
             ["smoothness"] = new JsonObject
             {
