@@ -9,7 +9,9 @@ namespace PanGym.Training;
 /// at inference instead of the true encodings. From s_0 = h(o_0) the <see cref="ImaginationEngine"/> imagines the window
 /// under its actions (without gradients, exactly as an imagined rollout does: with the closed loop, each state read is
 /// the encoding of the frame the model decoded); the loss is then <see cref="WorldModel.WorldModel.Loss"/> with that
-/// detached history, against the true next frames and encodings. It follows scheduled sampling (Bengio et al. 2015) and
+/// detached history, and with the decoded frames as the frames the decoder continues from, against the true next frames
+/// and encodings: the dynamics learns to continue from its own states and the decoder to take its own imperfect frames
+/// back to the truth. It follows scheduled sampling (Bengio et al. 2015) and
 /// the self-forcing of autoregressive video models (Huang et al. 2025): train on the inputs you will see at test time.
 /// </summary>
 internal static class SelfForcing
@@ -25,56 +27,25 @@ internal static class SelfForcing
     /// <summary>The loss of one batch with the model's own imagined history.</summary>
     public static WorldModelLoss Loss(WorldModel.WorldModel model, Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator generator)
     {
-        if (Environment.GetEnvironmentVariable("PANGYM_SF") == "onestep") return OneStepLoss(model, frames, actions, generator);
         using var scope = NewDisposeScope();
         int steps = (int)frames.shape[1] - 1;
-        Tensor history;
+        Tensor history, contexts;
         using (no_grad())
         {
             var engine = new ImaginationEngine(model, Rollout(steps));
             using var trajectories = engine.Start(frames.select(1, 0));
             var states = new List<Tensor>(steps) { trajectories.State.clone() };
+            var decoded = new List<Tensor>(steps) { trajectories.Frame!.clone() };
             for (int t = 0; t + 1 < steps; t++)
             {
                 engine.Step(trajectories, [.. actions.Select(row => row[t])], generator);
                 states.Add(trajectories.State.clone());
+                decoded.Add(trajectories.Frame!.clone());
             }
             history = stack(states, dim: 1).detach();
+            contexts = stack(decoded, dim: 1).detach();
         }
-        var loss = model.Loss(frames, actions, generator, history);
-        return new WorldModelLoss(loss.Total.MoveToOuterDisposeScope(), loss.Flow.MoveToOuterDisposeScope(), loss.Latent.MoveToOuterDisposeScope(),
-            loss.Reconstruction.MoveToOuterDisposeScope(), loss.Painted.MoveToOuterDisposeScope());
-    }
-
-    /// <summary>
-    /// The loss with one-step corrupted inputs: each o_t (t ≥ 1) replaced by the model's own one-step decode ô_t (from
-    /// the teacher-forced ŝ_t and the true o_{t−1}, one Euler step), both as the frame the decoder continues from and,
-    /// encoded, as the state the dynamics reads: what the closed loop feeds back after one step of its own.
-    /// </summary>
-    static WorldModelLoss OneStepLoss(WorldModel.WorldModel model, Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator generator)
-    {
-        using var scope = NewDisposeScope();
-        int batch = (int)frames.shape[0], steps = (int)frames.shape[1] - 1;
-        Tensor history, contexts;
-        using (no_grad())
-        {
-            var states = model.Encode(frames.flatten(0, 1)).unflatten(0, [batch, steps + 1]);
-            var predicted = model.Dynamics.PredictSequence(states.narrow(1, 0, steps), actions);
-            if (steps > 1)
-            {
-                var sampling = new FlowSamplingOptions(steps: 1, temperature: 0, contextNoise: 0);
-                var decoded = model.Decode(predicted.narrow(1, 0, steps - 1).flatten(0, 1), frames.narrow(1, 0, steps - 1).flatten(0, 1), sampling, generator)
-                    .unflatten(0, [batch, steps - 1]);
-                contexts = cat([frames.narrow(1, 0, 1), decoded], 1);
-                history = cat([states.narrow(1, 0, 1), model.Encode(decoded.flatten(0, 1)).unflatten(0, [batch, steps - 1])], 1);
-            }
-            else
-            {
-                contexts = frames.narrow(1, 0, 1);
-                history = states.narrow(1, 0, 1);
-            }
-        }
-        var loss = model.Loss(frames, actions, generator, history.detach(), contexts.detach());
+        var loss = model.Loss(frames, actions, generator, history, contexts);
         return new WorldModelLoss(loss.Total.MoveToOuterDisposeScope(), loss.Flow.MoveToOuterDisposeScope(), loss.Latent.MoveToOuterDisposeScope(),
             loss.Reconstruction.MoveToOuterDisposeScope(), loss.Painted.MoveToOuterDisposeScope());
     }
