@@ -26,6 +26,11 @@ internal static class EvalCommand
         var episodesOption = new Option<int>("--episodes") { Description = "Held-out episodes.", DefaultValueFactory = _ => EvaluationConfig.Default.Episodes };
         var horizonOption = new Option<int>("--horizon") { Description = "Actions per episode, H: one-step scores over every step, rollouts to H.", DefaultValueFactory = _ => EvaluationConfig.Default.Horizon };
         var stepsOption = new Option<int>("--steps") { Description = "K, flow-matching solver steps per decoded frame.", DefaultValueFactory = _ => RolloutOptions.DefaultSampling.Steps };
+        var temperatureOption = new Option<double>("--temperature")
+        {
+            Description = "Scale of the decoder's starting noise: 0 follows the flow from the prior's mean; 1 samples the learned distribution of next frames.",
+            DefaultValueFactory = _ => RolloutOptions.DefaultSampling.Temperature,
+        };
         var closedLoopOption = new Option<ClosedLoop>("--closed-loop") { Description = "What enters the history after an imagined step: Reencode (PAN's closed loop) or Off.", DefaultValueFactory = _ => ClosedLoop.Reencode };
         var compareOption = new Option<bool>("--compare-open-loop") { Description = "Also roll out without the closed loop and show its drift beside the model's.", DefaultValueFactory = _ => true };
         var seedOption = new Option<int>("--seed") { Description = "Which block of held-out seeds (episode i resets with 1,500,000,000 + seed + i), and the decoder's noise seed.", DefaultValueFactory = _ => 0 };
@@ -34,13 +39,13 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Evaluate a world model against a ground-truth environment and write a report.")
         {
-            checkpointOption, envOption, episodesOption, horizonOption, stepsOption, closedLoopOption, compareOption, seedOption, threadsOption, outOption,
+            checkpointOption, envOption, episodesOption, horizonOption, stepsOption, temperatureOption, closedLoopOption, compareOption, seedOption, threadsOption, outOption,
         };
         command.SetAction(parse =>
         {
             string outFolder = EvaluationReportWriter.EnsureReportFolder(parse.GetValue(outOption)!.FullName);
             var config = new EvaluationConfig(parse.GetValue(episodesOption), parse.GetValue(horizonOption), parse.GetValue(seedOption));
-            var sampling = new FlowSamplingOptions(steps: parse.GetValue(stepsOption), temperature: 0);
+            var sampling = new FlowSamplingOptions(steps: parse.GetValue(stepsOption), temperature: parse.GetValue(temperatureOption));
             if (parse.GetValue(threadsOption) is int threads)
             {
                 if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}.");
