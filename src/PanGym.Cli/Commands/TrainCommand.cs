@@ -37,13 +37,14 @@ internal static class TrainCommand
         var batchSizeOption = new Option<int?>("--batch-size") { Description = "Windows per batch (default 8)." };
         var windowOption = new Option<int?>("--window") { Description = "Actions per training window, the history length L (default 4)." };
         var lrOption = new Option<double?>("--lr") { Description = "Peak learning rate (default 1e-3)." };
+        var selfForcingOption = new Option<double?>("--self-forcing") { Description = "Share of steps trained on the model's own imagined history (default 0)." };
         var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice; 1 is often faster for small models on a busy machine)." };
         var seedOption = new Option<int>("--seed") { Description = "Seed of the model's initialisation, the data order and the noise.", DefaultValueFactory = _ => 0 };
 
         var command = new Command("train", "Train a world model on environment episodes or a data set folder.")
         {
             envOption, episodesOption, stepsPerEpisodeOption, sizeOption, dataOption, presetOption, backboneOption,
-            stepsOption, minutesOption, outOption, resumeOption, batchSizeOption, windowOption, lrOption, seedOption, threadsOption,
+            stepsOption, minutesOption, outOption, resumeOption, batchSizeOption, windowOption, lrOption, selfForcingOption, seedOption, threadsOption,
         };
         command.SetAction(parse =>
         {
@@ -76,7 +77,8 @@ internal static class TrainCommand
                     batchSize: parse.GetValue(batchSizeOption) ?? defaults.BatchSize,
                     windowSteps: parse.GetValue(windowOption) ?? defaults.WindowSteps,
                     learningRate: parse.GetValue(lrOption) ?? defaults.LearningRate,
-                    seed: seed);
+                    seed: seed,
+                    selfForcingFraction: parse.GetValue(selfForcingOption) ?? defaults.SelfForcingFraction);
                 modelConfig = WorldModelConfig.FromPreset(parse.GetValue(presetOption)!, parse.GetValue(backboneOption)?.FullName);
             }
             else if (!Directory.Exists(outFolder))
@@ -103,6 +105,7 @@ internal static class TrainCommand
                     (batchSizeOption, parse.GetValue(batchSizeOption), stored.BatchSize),
                     (windowOption, parse.GetValue(windowOption), stored.WindowSteps),
                     (lrOption, parse.GetValue(lrOption), stored.LearningRate),
+                    (selfForcingOption, parse.GetValue(selfForcingOption), stored.SelfForcingFraction),
                     (seedOption, parse.GetValue(seedOption), stored.Seed),
                     (presetOption, parse.GetValue(presetOption)?.ToLowerInvariant(), trainer.Model.Config.Preset),
                 }.Where(d => Given(d.Option) && !Equals(d.Given, d.Stored)).ToList();

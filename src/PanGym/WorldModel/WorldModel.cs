@@ -108,8 +108,11 @@ public sealed class WorldModel : nn.Module
     /// <summary>h: frames [B, 3, H, W] in [−1, 1] → latent states [B, N, D].</summary>
     public Tensor Encode(Tensor frames) => encoder.forward(frames);
 
-    /// <summary>An empty history for <paramref name="batchSize"/> imagined trajectories.</summary>
-    public LatentHistory NewHistory(int batchSize = 1) => dynamics.NewHistory(batchSize);
+    /// <summary>
+    /// An empty history for <paramref name="batchSize"/> trajectories, bounded by <paramref name="window"/> (default the
+    /// window the dynamics was trained to read).
+    /// </summary>
+    public LatentHistory NewHistory(int batchSize = 1, HistoryWindow? window = null) => dynamics.NewHistory(batchSize, window);
 
     /// <summary>f: reads state s_t [B, N, D] and one action per trajectory into <paramref name="history"/>; returns ŝ_{t+1} [B, N, D].</summary>
     public Tensor PredictNext(LatentHistory history, Tensor state, IReadOnlyList<string> actions) => dynamics.PredictNext(history, state, actions);
@@ -147,7 +150,13 @@ public sealed class WorldModel : nn.Module
     /// the model's own rolled-out predictions (detached), so that it learns to continue from its own drift. Null:
     /// teacher forcing. The targets stay the true next frames and their encodings.
     /// </param>
-    public WorldModelLoss Loss(Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator? generator = null, Tensor? history = null)
+    /// <param name="contexts">
+    /// The frames the decoder continues from, [B, L, 3, H, W], in place of the true o_0 … o_{L−1}: for self-forcing, the
+    /// model's own decoded frames, so that the decoder learns to take an imperfect frame of its own to the true next one
+    /// (the flow target is the change from the context it is given). Null: the true frames.
+    /// </param>
+    public WorldModelLoss Loss(Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator? generator = null, Tensor? history = null,
+        Tensor? contexts = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
         int size = Config.ImageSize;
@@ -165,7 +174,9 @@ public sealed class WorldModel : nn.Module
 
         var encoded = states.narrow(1, 1, steps).detach();
         var teacher = tensor(Enumerable.Range(0, (int)batch).Select(i => i % 2 == 1).ToArray(), device: frames.device).reshape(batch, 1, 1, 1);
-        var flow = FlowLoss(frames, where(teacher, encoded, predicted), generator);
+        if (contexts is not null && !contexts.shape.SequenceEqual([batch, steps, 3, size, size]))
+            throw new ArgumentException($"The decoder's contexts must be [B, L, 3, H, W] = [{batch}, {steps}, 3, {size}, {size}]; got [{string.Join(", ", contexts.shape)}].", nameof(contexts));
+        var flow = FlowLoss(frames, contexts?.detach(), where(teacher, encoded, predicted), generator);
         var latent = nn.functional.mse_loss(predicted, encoded);
         var reconstruction = nn.functional.mse_loss(decoder.Renderer.forward(states), frames);
         var painted = nn.functional.mse_loss(decoder.Renderer.forward(predicted), frames.narrow(1, 1, steps));
@@ -179,39 +190,11 @@ public sealed class WorldModel : nn.Module
     /// frame) at a fraction of the cost of decoding the whole window; longer ones keep the chunk-causal attention that
     /// Causal Swin-DPM needs. The dynamics still learns from every step, through the latent and painted terms.
     /// </summary>
-    Tensor FlowLoss(Tensor frames, Tensor latents, Generator? generator)
+    Tensor FlowLoss(Tensor frames, Tensor? contexts, Tensor latents, Generator? generator)
     {
         var (start, width) = FlowStretch.Draw((int)latents.shape[1], Config.Decoder.MaxWindow, generator, frames.device);
-        return decoder.Loss(frames.narrow(1, start + 1, width), latents.narrow(1, start, width), frames.select(1, start), generator);
-    }
-
-    /// <summary>
-    /// Imagines a video: from <paramref name="start"/>, reads each action in turn, feeding the predicted state back as
-    /// history (KV cache), and decodes one frame per action, step by step or with Causal Swin-DPM as
-    /// <paramref name="options"/> says. Fixed by <paramref name="seed"/>.
-    /// </summary>
-    public IReadOnlyList<Image> ImagineVideo(Image start, IReadOnlyList<string> actions, FlowSamplingOptions? options = null, int seed = 0)
-    {
-        ArgumentNullException.ThrowIfNull(start);
-        ArgumentNullException.ThrowIfNull(actions);
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var generator = new Generator((ulong)seed, Device);
-        var context = ToModelPixels([start]);
-        var state = Encode(context);
-        using var history = NewHistory(1);
-        using var sampler = VideoSampling.Create(decoder, options ?? new FlowSamplingOptions());
-        sampler.Reset(context, generator);
-        var frames = new List<Image>();
-        foreach (var action in actions)
-        {
-            using var stepScope = NewDisposeScope();
-            var next = PredictNext(history, state, [action]);
-            if (sampler.Push(next) is { } frame) frames.AddRange(FromModelPixels(frame));
-            state = next.MoveToOuterDisposeScope();
-        }
-        foreach (var frame in sampler.Flush()) frames.AddRange(FromModelPixels(frame));
-        return frames;
+        var context = contexts is null ? frames.select(1, start) : contexts.select(1, start);
+        return decoder.Loss(frames.narrow(1, start + 1, width), latents.narrow(1, start, width), context, generator);
     }
 
     /// <summary>Parameter counts of each part and in total (trainable ones separately).</summary>
