@@ -21,7 +21,7 @@ internal static class RotaryEmbedding
     {
         using var scope = NewDisposeScope();
         var angles = positions.to(ScalarType.Float32).unsqueeze(-1) * InverseFrequencies(headDim, theta, positions.device);
-        return Tables(angles.unsqueeze(1), dtype);
+        return KeepTables(Tables(angles.unsqueeze(1), dtype));
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ internal static class RotaryEmbedding
             parts.Add(angles[component].narrow(-1, start, sections[component]));
             start += sections[component];
         }
-        return Tables(cat(parts, dim: -1).unsqueeze(1), dtype);
+        return KeepTables(Tables(cat(parts, dim: -1).unsqueeze(1), dtype));
     }
 
     /// <summary>The rotary inverse frequencies θ^(−2i/d), i = 0 … d/2 − 1, in float32 as transformers computes them.</summary>
@@ -64,6 +64,9 @@ internal static class RotaryEmbedding
         var doubled = cat([angles, angles], dim: -1);
         return (doubled.cos().to(dtype).MoveToOuterDisposeScope(), doubled.sin().to(dtype).MoveToOuterDisposeScope());
     }
+
+    private static (Tensor Cos, Tensor Sin) KeepTables((Tensor Cos, Tensor Sin) tables) =>
+        (tables.Cos.MoveToOuterDisposeScope(), tables.Sin.MoveToOuterDisposeScope());
 
     /// <summary>Rotates x ([B, heads, T, headDim]) by the angles whose cos and sin are given.</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)

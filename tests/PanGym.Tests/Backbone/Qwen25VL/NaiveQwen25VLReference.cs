@@ -90,10 +90,13 @@ internal sealed class NaiveQwen25VLReference(IReadOnlyDictionary<string, double[
         return (positions, next - ids.Length);
     }
 
-    /// <summary>Logits [T][V] of a prompt whose image tokens are given (in order), at the M-RoPE positions.</summary>
-    public double[][] Logits(int[] ids, double[][] imageTokens, int[][] positions, int[] mropeSection)
+    /// <summary>
+    /// Logits [T][V] of a prompt whose image tokens are given (in order), at the M-RoPE positions; <paramref name="round"/>
+    /// as in <see cref="NaiveQwen2Reference"/> (the identity for exact math).
+    /// </summary>
+    public double[][] Logits(int[] ids, double[][] imageTokens, int[][] positions, int[] mropeSection, Func<double, double>? round = null)
     {
-        var lm = new NaiveQwen2Reference(text, weights, value => value);
+        var lm = new NaiveQwen2Reference(text, weights, round ?? (value => value));
         var embeddings = lm.Embeddings(ids);
         int next = 0;
         for (int i = 0; i < ids.Length; i++)
