@@ -13,6 +13,9 @@ namespace PanGym.Backbone.Qwen25VL;
 /// <param name="Images">The images whose tokens fill the <c>&lt;|image_pad|&gt;</c> runs, in order.</param>
 public sealed record Qwen25VLPrompt(long[] Ids, IReadOnlyList<ProcessedImage> Images)
 {
+    /// <summary>The text that stands for one image in a prompt, as Qwen2.5-VL's chat template writes it.</summary>
+    public const string ImagePlaceholder = "<|vision_start|><|image_pad|><|vision_end|>";
+
     /// <summary>
     /// Expands the i-th <c>&lt;|image_pad|&gt;</c> of <paramref name="ids"/> into the tokens of <paramref name="images"/>[i].
     /// </summary>
