@@ -142,10 +142,10 @@ internal static class TinyQwen25VLCheckpoint
         """;
 
     /// <summary>preprocessor_config.json as Qwen2.5-VL ships it (min/max pixels at the top level).</summary>
-    public static string PreprocessorConfigJson(int patchSize = PatchSize) => $$"""
+    public static string PreprocessorConfigJson(int patchSize = PatchSize, int maxPixels = MaxPixels) => $$"""
         {
           "min_pixels": {{MinPixels}},
-          "max_pixels": {{MaxPixels}},
+          "max_pixels": {{maxPixels}},
           "patch_size": {{patchSize}},
           "temporal_patch_size": {{TemporalPatchSize}},
           "merge_size": {{MergeSize}},
