@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using TorchSharp;
 
 namespace PanGym.Backbone.Qwen25VL;
@@ -97,39 +96,12 @@ public sealed record Qwen25VLConfig
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="FormatException">The JSON is malformed or asks for something this backbone does not implement;
     /// the message names the file, the field and its value.</exception>
-    public static Qwen25VLConfig FromFile(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Qwen2.5-VL config file not found: {path}", path);
-        try
-        {
-            return FromJson(File.ReadAllText(path));
-        }
-        catch (FormatException e)
-        {
-            throw new FormatException($"{path}: {e.Message}", e);
-        }
-    }
+    public static Qwen25VLConfig FromFile(string path) => ConfigJsonFile.Read(path, "Qwen2.5-VL config file", Qwen25VLConfigJson.Read);
 
     /// <summary>Parses the text of a Qwen2.5-VL <c>config.json</c> (classic or <c>text_config</c> layout).</summary>
     /// <exception cref="FormatException">The JSON is malformed, a required field is missing or has the wrong type, or
     /// the configuration asks for something this backbone does not implement.</exception>
-    public static Qwen25VLConfig FromJson(string json)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"config.json is not valid JSON: {e.Message}", e);
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new FormatException("config.json must be a JSON object.");
-            return Qwen25VLConfigJson.Read(document.RootElement);
-        }
-    }
+    public static Qwen25VLConfig FromJson(string json) => ConfigJsonFile.Parse(json, Qwen25VLConfigJson.Read);
 
     /// <summary>This configuration as a Hugging Face <c>config.json</c> text in the classic layout (Qwen's released files).</summary>
     public string ToJson() => Qwen25VLConfigJson.Write(this);
