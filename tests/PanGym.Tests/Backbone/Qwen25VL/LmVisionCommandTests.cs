@@ -1,8 +1,6 @@
-using System.CommandLine;
 using System.Text.Json;
 using PanGym.Backbone;
 using PanGym.Backbone.Qwen25VL;
-using PanGym.Cli.Commands;
 using PanGym.Gym;
 using PanGym.Media;
 using static TorchSharp.torch;
@@ -113,13 +111,5 @@ public sealed class LmVisionCommandTests : IDisposable
         return actual.Zip(expected, (a, b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max()).Max();
     }
 
-    private static (int ExitCode, string Output, string Error) Invoke(params string[] args)
-    {
-        var root = new RootCommand("test");
-        root.Subcommands.Add(LmCommand.Create());
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static (int ExitCode, string Output, string Error) Invoke(params string[] args) => LmCommandTests.Invoke(args);
 }

@@ -183,26 +183,7 @@ internal static class TinyQwen25VLCheckpoint
         shapes.Add(("visual.merger.mlp.2.weight", [Hidden, merged]));
         shapes.Add(("visual.merger.mlp.2.bias", [Hidden]));
 
-        int headDim = Hidden / Heads;
-        shapes.Add(("model.embed_tokens.weight", [VocabSize, Hidden]));
-        for (int layer = 0; layer < Layers; layer++)
-        {
-            var p = $"model.layers.{layer}.";
-            shapes.Add((p + "self_attn.q_proj.weight", [Heads * headDim, Hidden]));
-            shapes.Add((p + "self_attn.q_proj.bias", [Heads * headDim]));
-            shapes.Add((p + "self_attn.k_proj.weight", [KvHeads * headDim, Hidden]));
-            shapes.Add((p + "self_attn.k_proj.bias", [KvHeads * headDim]));
-            shapes.Add((p + "self_attn.v_proj.weight", [KvHeads * headDim, Hidden]));
-            shapes.Add((p + "self_attn.v_proj.bias", [KvHeads * headDim]));
-            shapes.Add((p + "self_attn.o_proj.weight", [Hidden, Heads * headDim]));
-            shapes.Add((p + "mlp.gate_proj.weight", [Intermediate, Hidden]));
-            shapes.Add((p + "mlp.up_proj.weight", [Intermediate, Hidden]));
-            shapes.Add((p + "mlp.down_proj.weight", [Hidden, Intermediate]));
-            shapes.Add((p + "input_layernorm.weight", [Hidden]));
-            shapes.Add((p + "post_attention_layernorm.weight", [Hidden]));
-        }
-        shapes.Add(("model.norm.weight", [Hidden]));
-        if (!tied) shapes.Add(("lm_head.weight", [VocabSize, Hidden]));
+        shapes.AddRange(TinyQwen2Checkpoint.LanguageModelShapes(VocabSize, Hidden, Intermediate, Layers, Heads, KvHeads, tied));
         return shapes;
     }
 
