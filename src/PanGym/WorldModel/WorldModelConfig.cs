@@ -193,7 +193,7 @@ public sealed record WorldModelConfig
     {
         "tiny" => Tiny,
         "small" => Small,
-        "pan" => Pan(backboneFolder ?? throw new ArgumentException("The pan preset needs a pretrained Qwen2/Qwen2.5 folder (--backbone <folder>).")),
+        "pan" => Pan(backboneFolder ?? throw new ArgumentException("The pan preset needs a pretrained Qwen2/Qwen2.5 or Qwen2.5-VL folder (--backbone <folder>).")),
         _ => throw new ArgumentException($"Unknown preset \"{name}\"; use tiny, small or pan."),
     };
 

@@ -63,7 +63,7 @@ public sealed record Qwen25VLConfig
         Qwen25VLVisionConfig.Released(outHiddenSize: 2048), [16, 24, 24],
         imageTokenId: 151655, videoTokenId: 151656, visionStartTokenId: 151652, visionEndTokenId: 151653);
 
-    /// <summary>The shape of Qwen2.5-VL-7B-Instruct, PAN's backbone (8.29 B parameters: 7.62 B language model, 0.67 B vision tower).</summary>
+    /// <summary>The shape of Qwen2.5-VL-7B-Instruct, PAN's backbone (8.29 B parameters: 7.62 B language model, 0.68 B vision tower).</summary>
     public static Qwen25VLConfig Qwen2_5_VL_7B { get; } = new(
         new Qwen2Config(vocabSize: 152064, hiddenSize: 3584, intermediateSize: 18944, numHiddenLayers: 28, numAttentionHeads: 28,
             numKeyValueHeads: 4, maxPositionEmbeddings: 128000, ropeTheta: 1000000.0, rmsNormEps: 1e-6, tieWordEmbeddings: false,

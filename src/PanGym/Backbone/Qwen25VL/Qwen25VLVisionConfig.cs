@@ -77,7 +77,7 @@ public sealed record Qwen25VLVisionConfig
         InChannels = inChannels;
     }
 
-    /// <summary>The tower of Qwen2.5-VL-3B/7B/32B/72B (669 M parameters), merging into <paramref name="outHiddenSize"/>.</summary>
+    /// <summary>The tower of Qwen2.5-VL-3B/7B/32B/72B (about 0.67 B parameters), merging into <paramref name="outHiddenSize"/>.</summary>
     public static Qwen25VLVisionConfig Released(int outHiddenSize) => new(
         depth: 32, hiddenSize: 1280, intermediateSize: 3420, numHeads: 16, outHiddenSize: outHiddenSize,
         patchSize: 14, spatialMergeSize: 2, temporalPatchSize: 2, windowSize: 112, fullAttentionBlockIndexes: [7, 15, 23, 31],
