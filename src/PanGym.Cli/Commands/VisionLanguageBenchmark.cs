@@ -50,7 +50,7 @@ internal static class VisionLanguageBenchmark
                 (row.VisionLanguageDecodeSeconds / row.TextDecodeSeconds).ToString("F2", CultureInfo.InvariantCulture));
         }
         console.Write(table);
-        console.WriteLine($"Processor: resize, rescale, normalise and patch rows of one {imageSide}×{imageSide} PNG-sized RGB image. " +
+        console.WriteLine($"Processor: smart_resize (and a resize where needed), rescale, normalise and patch rows of one {imageSide}×{imageSide} RGB image. " +
             $"Vision: the fastest of up to {repetitions} runs of the tower on it (patch embedding, window and full attention, merger); " +
             "GFLOP/s counts its matrix products, attention over each window or frame only. " +
             $"VL decode: one cached step after a prompt of the image's tokens and {TextTokens} text tokens, at position L + rope delta; " +
