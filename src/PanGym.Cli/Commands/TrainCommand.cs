@@ -29,7 +29,7 @@ internal static class TrainCommand
         var sizeOption = new Option<int?>("--size") { Description = "With --env: canvas size in pixels (default: the preset's frame size)." };
         var dataOption = new Option<DirectoryInfo?>("--data") { Description = "Train on this episode data set folder instead of generating one." };
         var presetOption = new Option<string>("--preset") { Description = "Model size: tiny, small or pan.", DefaultValueFactory = _ => "small" };
-        var backboneOption = new Option<DirectoryInfo?>("--backbone") { Description = "For --preset pan: a Hugging Face Qwen2/Qwen2.5 folder (config.json, *.safetensors, tokenizer.json)." };
+        var backboneOption = new Option<DirectoryInfo?>("--backbone") { Description = "For --preset pan: a Hugging Face Qwen2/Qwen2.5 folder (config.json, *.safetensors, tokenizer.json), or a Qwen2.5-VL folder for PAN's own build (the frozen vision tower's 256 tokens per frame as the state)." };
         var stepsOption = new Option<long?>("--steps") { Description = "Optimizer steps to train." };
         var minutesOption = new Option<double?>("--minutes") { Description = "Wall-clock budget in minutes (with --steps too: whichever comes first)." };
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder: checkpoint, metrics.jsonl, tensorboard/, curves.png.", Required = true };

@@ -25,7 +25,6 @@ public static class Qwen2Checkpoint
     /// <summary>Shard size used by <see cref="Save"/> when none is given (transformers' historical default, 5 GB).</summary>
     public const long DefaultShardSizeBytes = 5_000_000_000;
 
-    private const string TiedHeadName = "lm_head.weight";
     private const string EmbeddingName = "model.embed_tokens.weight";
 
     /// <summary>Loads the model, configuration and tokenizer of a Hugging Face Qwen2 folder.</summary>
@@ -52,17 +51,7 @@ public static class Qwen2Checkpoint
         try
         {
             var parameters = model.named_parameters().ToDictionary(entry => entry.name, entry => entry.parameter);
-            CheckTensorNamesAndShapes(folder, config, parameters, weights);
-            using (no_grad())
-            {
-                foreach (var (name, parameter) in parameters)
-                {
-                    using var scope = NewDisposeScope();
-                    parameter.copy_(weights.FileOfTensor[name].Read(name));
-                }
-                if (config.TieWordEmbeddings && weights.FileOfTensor.ContainsKey(TiedHeadName))
-                    CheckTiedHeadEqualsEmbedding(weights, parameters[EmbeddingName]);
-            }
+            CheckpointTensors.Load(folder, parameters, weights, config.TieWordEmbeddings ? EmbeddingName : null);
             model.eval();
             return new LoadedQwen2Checkpoint(model, config, tokenizer);
         }
@@ -121,47 +110,6 @@ public static class Qwen2Checkpoint
         RemoveStaleWeightFiles(folder, written);
         (tokenizer as HuggingFaceTokenizer)?.Save(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, ConfigFileName), model.Config.WithTorchDtype(model.DType).ToJson());
-    }
-
-    private static void CheckTensorNamesAndShapes(string folder, Qwen2Config config, Dictionary<string, TorchSharp.Modules.Parameter> parameters, CheckpointWeightFiles weights)
-    {
-        var problems = new List<string>();
-        foreach (var (name, parameter) in parameters)
-        {
-            if (!weights.FileOfTensor.TryGetValue(name, out var file))
-            {
-                problems.Add($"missing {name} (expected shape {Shape(parameter.shape)})");
-                continue;
-            }
-            var info = file.Tensors[name];
-            if (!info.Shape.SequenceEqual(parameter.shape))
-                problems.Add($"mis-shaped {name}: expected {Shape(parameter.shape)}, found {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
-            else if (!TorchDtypeNames.IsFloatingPoint(info.DType) && info.DType != ScalarType.Float64)
-                problems.Add($"{name} has dtype {info.DType} in {Path.GetFileName(file.Path)}; expected a floating-point tensor");
-        }
-        foreach (var (name, file) in weights.FileOfTensor)
-        {
-            if (parameters.ContainsKey(name)) continue;
-            var info = file.Tensors[name];
-            if (name == TiedHeadName && config.TieWordEmbeddings)
-            {
-                var embeddingShape = parameters[EmbeddingName].shape;
-                if (!info.Shape.SequenceEqual(embeddingShape))
-                    problems.Add($"mis-shaped {name} (tied to the embedding): expected {Shape(embeddingShape)}, found {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
-                continue;
-            }
-            problems.Add($"unexpected {name} with shape {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
-        }
-        if (problems.Count > 0)
-            throw new InvalidDataException($"The checkpoint in {folder} does not match its config.json ({problems.Count} problem(s)):\n  " + string.Join("\n  ", problems));
-    }
-
-    private static void CheckTiedHeadEqualsEmbedding(CheckpointWeightFiles weights, Tensor embedding)
-    {
-        using var scope = NewDisposeScope();
-        var head = weights.FileOfTensor[TiedHeadName].Read(TiedHeadName).to(embedding.dtype);
-        if (!head.eq(embedding).all().item<bool>())
-            throw new InvalidDataException($"{TiedHeadName} is stored and differs from {EmbeddingName}, but tie_word_embeddings is true: set tie_word_embeddings to false in config.json, or remove {TiedHeadName}.");
     }
 
     private static List<List<KeyValuePair<string, Tensor>>> SplitIntoShards(List<KeyValuePair<string, Tensor>> tensors, long maxShardBytes)

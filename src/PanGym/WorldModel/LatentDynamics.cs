@@ -21,6 +21,8 @@ namespace PanGym.WorldModel;
 /// causal forward pass: the slots of turn t see states 1…t and actions 1…t, never state t+1 or later.
 /// Inference (<see cref="PredictNext"/>) feeds states one turn at a time through a <see cref="LatentHistory"/>; both paths
 /// lay out identical tokens at identical positions, so they agree.
+/// A backbone with M-RoPE (Qwen2.5-VL's language model) reads each state as an image between vision markers, and the
+/// state tokens and query slots at the 3-D positions of their latent grid (<see cref="MultimodalTurnPositions"/>).
 /// </remarks>
 public sealed class LatentDynamics : nn.Module
 {
@@ -29,6 +31,7 @@ public sealed class LatentDynamics : nn.Module
     readonly Linear stateOut;
     readonly Parameter querySlots;
     readonly ChatTurnLayout _layout;
+    readonly MultimodalTurnPositions? _positions;
 
     /// <summary>Builds the dynamics around <paramref name="backbone"/>, which it takes ownership of.</summary>
     public LatentDynamics(LatentDynamicsConfig config, Qwen2Model backbone, ITokenizer tokenizer) : base(nameof(LatentDynamics))
@@ -38,7 +41,8 @@ public sealed class LatentDynamics : nn.Module
         ArgumentNullException.ThrowIfNull(tokenizer);
         if (tokenizer.VocabSize > backbone.Config.VocabSize)
             throw new ArgumentException($"The tokenizer has {tokenizer.VocabSize} ids but the backbone's vocabulary has only {backbone.Config.VocabSize}.", nameof(tokenizer));
-        _layout = new ChatTurnLayout(tokenizer, config.LatentTokens, config.MaxActionTokens);
+        _layout = new ChatTurnLayout(tokenizer, config.LatentTokens, config.MaxActionTokens, visionMarkers: backbone.MultimodalRopeSection is not null);
+        if (backbone.MultimodalRopeSection is not null) _positions = new MultimodalTurnPositions(_layout, EncoderConfig.GridFor(config.LatentTokens));
         int hidden = backbone.Config.HiddenSize;
         stateIn = nn.Linear(config.LatentWidth, hidden);
         stateOut = nn.Linear(hidden, config.LatentWidth);
@@ -79,7 +83,7 @@ public sealed class LatentDynamics : nn.Module
             throw new ArgumentException($"Each sequence needs one action per state ({length}); got {string.Join(", ", actions.Select(r => r.Count))}.", nameof(actions));
         using var scope = NewDisposeScope();
         var turns = TurnEmbeddings(states, actions);
-        var hidden = backbone.ForwardEmbeddings(turns.reshape(batch, length * TurnLength, -1));
+        var hidden = backbone.ForwardEmbeddings(turns.reshape(batch, length * TurnLength, -1), positions: _positions?.For(0, length * TurnLength, turns.device));
         var slots = hidden.reshape(batch, length, TurnLength, -1).narrow(2, _layout.SlotOffset, Config.LatentTokens);
         return (states + stateOut.forward(slots.to_type(ScalarType.Float32))).MoveToOuterDisposeScope();
     }
@@ -161,7 +165,7 @@ public sealed class LatentDynamics : nn.Module
         var newTokens = turn.narrow(1, 0, _layout.SlotOffset + Config.LatentTokens);
         if (turns > 0)
             newTokens = cat([turn.narrow(1, _layout.SlotOffset + Config.LatentTokens, _layout.TurnSuffix.Length), newTokens], 1);
-        var hidden = backbone.ForwardEmbeddings(newTokens, cache);
+        var hidden = backbone.ForwardEmbeddings(newTokens, cache, _positions?.For(cache.Length, (int)newTokens.shape[1], newTokens.device));
         var slots = hidden.narrow(1, hidden.shape[1] - Config.LatentTokens, Config.LatentTokens);
         return (state + stateOut.forward(slots.to_type(ScalarType.Float32))).MoveToOuterDisposeScope();
     }
@@ -183,7 +187,7 @@ public sealed class LatentDynamics : nn.Module
         return cat([
             text.narrow(2, 0, _layout.StateOffset),
             projected,
-            text.narrow(2, _layout.ActionOffset, _layout.SlotOffset - _layout.ActionOffset),
+            text.narrow(2, _layout.StateOffset + n, _layout.SlotOffset - _layout.StateOffset - n),
             slots,
             text.narrow(2, _layout.SlotOffset + n, TurnLength - _layout.SlotOffset - n),
         ], 2);

@@ -1,4 +1,6 @@
 using PanGym.Backbone;
+using PanGym.Backbone.ImageProcessing;
+using PanGym.Backbone.Qwen25VL;
 using PanGym.Data;
 using PanGym.Gym;
 using TorchSharp;
@@ -15,18 +17,48 @@ namespace PanGym.WorldModel;
 /// </summary>
 public sealed class WorldModel : nn.Module
 {
-    readonly Encoder encoder;
+    readonly nn.Module<Tensor, Tensor> encoder;
     readonly LatentDynamics dynamics;
     readonly FlowMatchingDecoder decoder;
 
     /// <summary>Ties the three parts together around <paramref name="backbone"/> (which the model takes ownership of).</summary>
-    public WorldModel(WorldModelConfig config, Qwen2Model backbone, ITokenizer tokenizer) : base(nameof(WorldModel))
+    public WorldModel(WorldModelConfig config, Qwen2Model backbone, ITokenizer tokenizer)
+        : this(config, new Encoder((config ?? throw new ArgumentNullException(nameof(config))).Encoder), backbone, tokenizer)
     {
-        Config = config ?? throw new ArgumentNullException(nameof(config));
+    }
+
+    /// <summary>
+    /// PAN's own configuration (PAN §4.2) around a Qwen2.5-VL model (which the world model takes ownership of): its vision
+    /// tower, frozen, is the encoder h (<see cref="VisionTowerEncoder"/>), and its language model with M-RoPE is the
+    /// dynamics' backbone. <paramref name="imageProcessor"/> gives the normalisation (CLIP's when null).
+    /// </summary>
+    public WorldModel(WorldModelConfig config, Qwen25VLModel backbone, ITokenizer tokenizer, Qwen2VLImageProcessorConfig? imageProcessor = null)
+        : this(config, new VisionTowerEncoder((backbone ?? throw new ArgumentNullException(nameof(backbone))).Visual,
+            (config ?? throw new ArgumentNullException(nameof(config))).ImageSize, imageProcessor?.ImageMean, imageProcessor?.ImageStd), backbone.LanguageModel, tokenizer)
+    {
+        if (!backbone.Config.Equals(config.VisionLanguage))
+            throw new ArgumentException("The Qwen2.5-VL backbone's architecture differs from the one in the world model's config.", nameof(backbone));
+        if (imageProcessor is not null)
+        {
+            var (height, width) = Qwen2VLImageProcessor.SmartResize(config.ImageSize, config.ImageSize, imageProcessor.Factor, imageProcessor.MinPixels, imageProcessor.MaxPixels);
+            if (height != config.ImageSize || width != config.ImageSize)
+                throw new ArgumentException(
+                    $"The checkpoint's image processor would resize {config.ImageSize}×{config.ImageSize} frames to {width}×{height} (min_pixels {imageProcessor.MinPixels}, max_pixels {imageProcessor.MaxPixels}); the encoder reads frames at their size.",
+                    nameof(imageProcessor));
+        }
+    }
+
+    WorldModel(WorldModelConfig config, nn.Module<Tensor, Tensor> encoder, Qwen2Model backbone, ITokenizer tokenizer) : base(nameof(WorldModel))
+    {
+        Config = config;
         ArgumentNullException.ThrowIfNull(backbone);
         if (!backbone.Config.WithTorchDtype(config.Backbone.TorchDtype).Equals(config.Backbone))
             throw new ArgumentException("The backbone's architecture differs from the one in the world model's config.", nameof(backbone));
-        encoder = new Encoder(config.Encoder);
+        if ((encoder is VisionTowerEncoder) != (config.VisionLanguage is not null))
+            throw new ArgumentException(config.VisionLanguage is null
+                ? "A vision-language backbone needs a config made for it (WorldModelConfig.Pan or FromVisionLanguageFolder on a Qwen2.5-VL folder)."
+                : "This config names a Qwen2.5-VL backbone: build the world model around a Qwen25VLModel.", nameof(backbone));
+        this.encoder = encoder;
         dynamics = new LatentDynamics(config.Dynamics, backbone, tokenizer);
         decoder = new FlowMatchingDecoder(config.Decoder);
         RegisterComponents();
@@ -35,12 +67,26 @@ public sealed class WorldModel : nn.Module
     /// <summary>
     /// A freshly initialised model, fixed by <paramref name="seed"/>. A config with a <see cref="WorldModelConfig.BackboneFolder"/>
     /// loads that pretrained Qwen2 checkpoint and its tokenizer; otherwise the backbone starts random and actions are read
-    /// by the byte tokenizer.
+    /// by the byte tokenizer. A vision-language config (<see cref="WorldModelConfig.VisionLanguage"/>) loads its Qwen2.5-VL
+    /// folder: the tower becomes the encoder, the language model the dynamics' backbone.
     /// </summary>
     public static WorldModel Create(WorldModelConfig config, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
         manual_seed(seed);
+        if (config.VisionLanguage is { } visionLanguage)
+        {
+            var vlFolder = config.BackboneFolder ?? throw new ArgumentException("A vision-language world model loads its backbone from a Qwen2.5-VL folder: the config has no backbone folder.");
+            var loaded = Qwen25VLCheckpoint.Load(vlFolder);
+            if (!loaded.Config.Equals(visionLanguage) || loaded.Tokenizer is null)
+            {
+                loaded.Dispose();
+                throw new InvalidDataException(loaded.Tokenizer is null
+                    ? $"The Qwen2.5-VL folder {vlFolder} has no tokenizer.json."
+                    : $"The Qwen2.5-VL backbone in {vlFolder} no longer matches the config it was created from.");
+            }
+            return new WorldModel(config, loaded.Model, loaded.Tokenizer, loaded.ImageProcessor.Config);
+        }
         if (config.BackboneFolder is string folder)
         {
             var pretrained = Qwen2Checkpoint.Load(folder);
@@ -55,8 +101,8 @@ public sealed class WorldModel : nn.Module
     /// <summary>The sizes of every part.</summary>
     public WorldModelConfig Config { get; }
 
-    /// <summary>The encoder h.</summary>
-    public Encoder Encoder => encoder;
+    /// <summary>The encoder h: an <see cref="PanGym.WorldModel.Encoder"/> trained with the model, or a frozen <see cref="VisionTowerEncoder"/>.</summary>
+    public nn.Module<Tensor, Tensor> Encoder => encoder;
 
     /// <summary>The dynamics f.</summary>
     public LatentDynamics Dynamics => dynamics;

@@ -51,7 +51,9 @@ public static class WorldModelCheckpoint
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"The world-model checkpoint \"{folder}\" has no {WeightsFileName}.", weightsPath);
         var config = WorldModelConfig.FromJson(File.ReadAllText(configPath), configPath);
         ITokenizer tokenizer = config.Tokenizer == WorldModelConfig.HuggingFaceTokenizerName ? HuggingFaceTokenizer.FromFolder(folder) : new ByteTokenizer();
-        var model = new WorldModel(config, new Qwen2Model(config.Backbone), tokenizer);
+        var model = config.VisionLanguage is { } visionLanguage
+            ? new WorldModel(config, new PanGym.Backbone.Qwen25VL.Qwen25VLModel(visionLanguage, dtype: null, initialize: false), tokenizer)
+            : new WorldModel(config, new Qwen2Model(config.Backbone), tokenizer);
         using var weights = SafetensorsFile.Open(weightsPath);
         var expected = model.state_dict();
         var problems = new List<string>();
