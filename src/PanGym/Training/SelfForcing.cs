@@ -1,3 +1,4 @@
+using PanGym.Data;
 using PanGym.WorldModel;
 using static TorchSharp.torch;
 
@@ -17,8 +18,8 @@ internal static class SelfForcing
     public static bool AppliesTo(TrainingConfig config, long step) =>
         config.SelfForcingFraction > 0 && SeedMix.Uniform(config.Seed, step) < config.SelfForcingFraction;
 
-    /// <summary>The loss of one batch with the model's own rolled-out history.</summary>
-    public static WorldModelLoss Loss(WorldModel.WorldModel model, Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator generator)
+    /// <summary>The loss of one batch (or of a data-parallel process's <paramref name="shard"/> of it) with the model's own rolled-out history.</summary>
+    public static WorldModelLoss Loss(WorldModel.WorldModel model, Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator generator, BatchShard? shard = null)
     {
         using var scope = NewDisposeScope();
         int batch = (int)frames.shape[0], steps = (int)frames.shape[1] - 1;
@@ -35,7 +36,7 @@ internal static class SelfForcing
             }
             history = stack(states, dim: 1).detach();
         }
-        var loss = model.Loss(frames, actions, generator, history);
+        var loss = model.Loss(frames, actions, generator, history, shard);
         return new WorldModelLoss(loss.Total.MoveToOuterDisposeScope(), loss.Flow.MoveToOuterDisposeScope(), loss.Latent.MoveToOuterDisposeScope(),
             loss.Reconstruction.MoveToOuterDisposeScope(), loss.Painted.MoveToOuterDisposeScope());
     }

@@ -147,7 +147,13 @@ public sealed class WorldModel : nn.Module
     /// the model's own rolled-out predictions (detached), so that it learns to continue from its own drift. Null:
     /// teacher forcing. The targets stay the true next frames and their encodings.
     /// </param>
-    public WorldModelLoss Loss(Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator? generator = null, Tensor? history = null)
+    /// <param name="shard">
+    /// In data-parallel training, which rows of the global batch these sequences are (see <see cref="BatchShard"/>): the
+    /// flow noise is drawn for the whole global batch and the odd rows are counted in it, so the shards' losses average
+    /// to the loss of the global batch. Null: the batch is whole.
+    /// </param>
+    public WorldModelLoss Loss(Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator? generator = null, Tensor? history = null,
+        BatchShard? shard = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
         int size = Config.ImageSize;
@@ -164,8 +170,9 @@ public sealed class WorldModel : nn.Module
         var predicted = dynamics.PredictSequence(read, actions);
 
         var encoded = states.narrow(1, 1, steps).detach();
-        var teacher = tensor(Enumerable.Range(0, (int)batch).Select(i => i % 2 == 1).ToArray(), device: frames.device).reshape(batch, 1, 1, 1);
-        var flow = FlowLoss(frames, where(teacher, encoded, predicted), generator);
+        int firstRow = shard?.Offset ?? 0;
+        var teacher = tensor(Enumerable.Range(firstRow, (int)batch).Select(i => i % 2 == 1).ToArray(), device: frames.device).reshape(batch, 1, 1, 1);
+        var flow = FlowLoss(frames, where(teacher, encoded, predicted), generator, shard);
         var latent = nn.functional.mse_loss(predicted, encoded);
         var reconstruction = nn.functional.mse_loss(decoder.Renderer.forward(states), frames);
         var painted = nn.functional.mse_loss(decoder.Renderer.forward(predicted), frames.narrow(1, 1, steps));
@@ -179,10 +186,10 @@ public sealed class WorldModel : nn.Module
     /// frame) at a fraction of the cost of decoding the whole window; longer ones keep the chunk-causal attention that
     /// Causal Swin-DPM needs. The dynamics still learns from every step, through the latent and painted terms.
     /// </summary>
-    Tensor FlowLoss(Tensor frames, Tensor latents, Generator? generator)
+    Tensor FlowLoss(Tensor frames, Tensor latents, Generator? generator, BatchShard? shard)
     {
         var (start, width) = FlowStretch.Draw((int)latents.shape[1], Config.Decoder.MaxWindow, generator, frames.device);
-        return decoder.Loss(frames.narrow(1, start + 1, width), latents.narrow(1, start, width), frames.select(1, start), generator);
+        return decoder.Loss(frames.narrow(1, start + 1, width), latents.narrow(1, start, width), frames.select(1, start), generator, shard);
     }
 
     /// <summary>
