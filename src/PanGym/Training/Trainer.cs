@@ -94,14 +94,19 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(config);
         communicator ??= SingleProcessCommunicator.Instance;
-        var trainer = communicator.Agree(() =>
+        string folder = communicator.Agree(() =>
         {
-            string folder = communicator.Rank == 0 ? TrainingOutput.EnsureNoRun(outFolder) : TrainingOutput.EnsureNotFile(outFolder);
+            string full = communicator.Rank == 0 ? TrainingOutput.EnsureNoRun(outFolder) : TrainingOutput.EnsureNotFile(outFolder);
             CheckFrameSize(model.Config, dataset, "the world model");
+            BatchShard.ForRank(communicator.Rank, communicator.Size, config.BatchSize);
+            return full;
+        });
+        CheckSameReplica(communicator, () => ReplicaIdentity.Of(dataset, config, model, resumed: null));
+        return communicator.Agree(() =>
+        {
             if (communicator.Rank == 0) Directory.CreateDirectory(folder);
             return new Trainer(model, dataset, config, folder, resumed: null, communicator);
         });
-        return trainer.JoinReplicas(resumed: null);
     }
 
     /// <summary>
@@ -128,7 +133,7 @@ public sealed class Trainer : IDisposable
                     "cannot be resumed). Start a new run, in another folder if this one holds an earlier run's files.");
             return full;
         });
-        var (trainer, state) = communicator.Agree(() =>
+        var (model, state) = communicator.Agree(() =>
         {
             var state = TrainingCheckpoint.ReadState(folder);
             string modelFolder = TrainingOutput.ModelFolder(folder);
@@ -142,7 +147,8 @@ public sealed class Trainer : IDisposable
                     throw new ArgumentException(
                         $"The checkpoint in {TrainingOutput.CheckpointFolder(folder)} trained on a data set of {trained.Describe()} ({trained.Folder}), " +
                         $"but the data set at {dataset.Folder} has {given.Describe()}: resume on the same data set.", nameof(dataset));
-                return new ResumedTrainer(new Trainer(model, dataset, state.Config, folder, state, communicator), state);
+                BatchShard.ForRank(communicator.Rank, communicator.Size, state.Config.BatchSize);
+                return new LoadedCheckpoint(model, state);
             }
             catch
             {
@@ -150,7 +156,16 @@ public sealed class Trainer : IDisposable
                 throw;
             }
         });
-        return trainer.JoinReplicas(state);
+        try
+        {
+            CheckSameReplica(communicator, () => ReplicaIdentity.Of(dataset, state.Config, model, state));
+            return communicator.Agree(() => new Trainer(model, dataset, state.Config, folder, state, communicator));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The model being trained.</summary>
@@ -330,22 +345,14 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// Checks, once every rank has built its replica, that all hold the same data set, settings, weights and resumed
-    /// state (with one rank there is nothing to check); on a difference every rank disposes its trainer and throws.
+    /// Checks, before any file is written, that every rank holds the same data set, settings, weights and resumed state
+    /// (with one rank there is nothing to check): every rank throws the same error when one differs.
     /// </summary>
-    Trainer JoinReplicas(TrainingState? resumed)
+    static void CheckSameReplica(ICommunicator communicator, Func<ReplicaIdentity> identity)
     {
-        try
-        {
-            var identity = _ranks.Communicator.Agree(() => _ranks.IsDistributed ? ReplicaIdentity.Of(Dataset, Config, _model, resumed) : null);
-            if (identity is not null) _ranks.Communicator.Agree(() => _ranks.CheckSameReplica(identity));
-            return this;
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
+        if (communicator.Size == 1) return;
+        var mine = communicator.Agree(identity);
+        communicator.Agree(() => DataParallelGroup.CheckSameReplica(communicator, mine));
     }
 
     TrainingProgress Progress(StepMeasurement step, double smoothed, long startStep, TimeSpan session, TimeSpan elapsed)
@@ -429,10 +436,10 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    /// <summary>A resumed replica and the state it was resumed from (for the replica check).</summary>
-    sealed record ResumedTrainer(Trainer Trainer, TrainingState State) : IDisposable
+    /// <summary>A checkpoint's model and state, read by every rank before the replica check.</summary>
+    sealed record LoadedCheckpoint(WorldModel.WorldModel Model, TrainingState State) : IDisposable
     {
-        public void Dispose() => Trainer.Dispose();
+        public void Dispose() => Model.Dispose();
     }
 
     readonly record struct StepMeasurement(double Loss, double Flow, double Latent, double Reconstruction, double Painted, double GradNorm, double LearningRate);

@@ -65,10 +65,9 @@ internal sealed class DataParallelGroup : IDisposable
     /// differs, naming the rank and what differs.
     /// </summary>
     /// <exception cref="ArgumentException">A rank's data set, settings, model or resumed state differs from rank 0's.</exception>
-    public void CheckSameReplica(ReplicaIdentity identity)
+    public static void CheckSameReplica(ICommunicator communicator, ReplicaIdentity identity)
     {
-        if (!IsDistributed) return;
-        var gathered = Communicator.AllGather(identity.ToBytes()).Select(ReplicaIdentity.FromBytes).ToList();
+        var gathered = communicator.AllGather(identity.ToBytes()).Select(ReplicaIdentity.FromBytes).ToList();
         if (ReplicaIdentity.Difference(gathered) is string difference) throw new ArgumentException(difference);
     }
 
