@@ -30,6 +30,9 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
     public const int TerminatedExitCode = 143;
 
     const int MaxCount = int.MaxValue / 2;
+
+    /// <summary>How long a rank lets the launcher forward its last lines before it aborts the job (an abort drops output still in flight).</summary>
+    static readonly TimeSpan ForwardingPause = TimeSpan.FromMilliseconds(250);
     static readonly nint InPlace = -1;
     static int _created;
 
@@ -138,6 +141,7 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
     {
         Console.Out.Flush();
         Console.Error.Flush();
+        Thread.Sleep(ForwardingPause);
         MPI_Abort(MPI_COMM_WORLD, exitCode);
     }
 
