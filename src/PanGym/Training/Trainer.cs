@@ -333,15 +333,17 @@ public sealed class Trainer : IDisposable
     void SaveCheckpoint(TimeSpan elapsed)
     {
         _ranks.CheckWeightsAgree(_parameters, Step);
-        _checkpointedStep = Step;
-        if (!_ranks.IsRoot) return;
-        using (var scope = NewDisposeScope())
+        if (_ranks.IsRoot)
         {
-            var state = new TrainingState(Step, ScheduleSteps, elapsed.TotalSeconds, Config, _sampler.State,
-                _noise.get_state().bytes.ToArray(), DatasetFingerprint.Of(Dataset));
-            TrainingCheckpoint.Save(OutputFolder, _model, _optimizer, state);
+            using (var scope = NewDisposeScope())
+            {
+                var state = new TrainingState(Step, ScheduleSteps, elapsed.TotalSeconds, Config, _sampler.State,
+                    _noise.get_state().bytes.ToArray(), DatasetFingerprint.Of(Dataset));
+                TrainingCheckpoint.Save(OutputFolder, _model, _optimizer, state);
+            }
+            TrainingCurves.SavePng(_log.Metrics, TrainingOutput.CurvesFile(OutputFolder));
         }
-        TrainingCurves.SavePng(_log.Metrics, TrainingOutput.CurvesFile(OutputFolder));
+        _checkpointedStep = Step;
     }
 
     /// <summary>

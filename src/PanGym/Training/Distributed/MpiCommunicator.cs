@@ -78,32 +78,10 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
     public TimeSpan CollectiveTimeout => _watchdog.Timeout;
 
     /// <inheritdoc/>
-    public unsafe void SumInPlace(Span<float> values)
-    {
-        for (int start = 0; start < values.Length; start += MaxCount)
-        {
-            var part = values.Slice(start, Math.Min(MaxCount, values.Length - start));
-            int code;
-            using (Enter($"an all-reduce (sum) of {part.Length:N0} floats"))
-            fixed (float* data = part)
-                code = MPI_Allreduce(InPlace, (nint)data, part.Length, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
-            Check(code, "MPI_Allreduce");
-        }
-    }
+    public void SumInPlace(Span<float> values) => AllReduceInPlace(values, MPI_FLOAT, MPI_SUM, "an all-reduce (sum) of {0:N0} floats");
 
     /// <inheritdoc/>
-    public unsafe void MaxInPlace(Span<long> values)
-    {
-        for (int start = 0; start < values.Length; start += MaxCount)
-        {
-            var part = values.Slice(start, Math.Min(MaxCount, values.Length - start));
-            int code;
-            using (Enter($"an all-reduce (max) of {part.Length:N0} integers"))
-            fixed (long* data = part)
-                code = MPI_Allreduce(InPlace, (nint)data, part.Length, MPI_LONG_LONG_INT, MPI_MAX, MPI_COMM_WORLD);
-            Check(code, "MPI_Allreduce");
-        }
-    }
+    public void MaxInPlace(Span<long> values) => AllReduceInPlace(values, MPI_LONG_LONG_INT, MPI_MAX, "an all-reduce (max) of {0:N0} integers");
 
     /// <inheritdoc/>
     public unsafe IReadOnlyList<byte[]> AllGather(ReadOnlySpan<byte> value)
@@ -157,6 +135,20 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
 
     /// <summary>"rank 1 of 2 (pid 4242 on node-a)": how this rank's messages name it.</summary>
     public override string ToString() => $"rank {Rank} of {Size} (pid {System.Environment.ProcessId} on {Host})";
+
+    /// <summary>MPI_Allreduce in place, in parts of at most <see cref="MaxCount"/> elements (MPI counts are ints).</summary>
+    unsafe void AllReduceInPlace<T>(Span<T> values, int datatype, int operation, string description) where T : unmanaged
+    {
+        for (int start = 0; start < values.Length; start += MaxCount)
+        {
+            var part = values.Slice(start, Math.Min(MaxCount, values.Length - start));
+            int code;
+            using (Enter(string.Format(System.Globalization.CultureInfo.InvariantCulture, description, part.Length)))
+            fixed (T* data = part)
+                code = MPI_Allreduce(InPlace, (nint)data, part.Length, datatype, operation, MPI_COMM_WORLD);
+            Check(code, "MPI_Allreduce");
+        }
+    }
 
     CollectiveWatchdog.Scope Enter(string operation)
     {

@@ -104,10 +104,8 @@ public sealed class DistributedTrainingTests(DistributedTrainingFixture fixture,
     [Fact]
     public void A_rank_sent_SIGTERM_names_itself_and_ends_the_job()
     {
-        string run = Path.Combine(fixture.Root, "terminated");
-        using var job = MpiJob.Start(2, ["train", .. TrainArguments(fixture.Data, run, steps: 1000), "--distributed", "mpi"]);
-        int rankOne = job.ProcessIdOf(1, TimeSpan.FromMinutes(1));
-        WaitForTrainLines(run, 6, job);
+        using var run = StartLongRun("terminated", trainLines: 6);
+        var (job, rankOne) = (run.Job, run.RankOne);
         var clock = Stopwatch.StartNew();
         Signal("TERM", rankOne);
         var (code, _, error) = job.WaitForExit(TimeSpan.FromMinutes(1));
@@ -117,16 +115,14 @@ public sealed class DistributedTrainingTests(DistributedTrainingFixture fixture,
         Assert.Equal(143, code);
         Assert.Contains($"error: rank 1 of 2 (pid {rankOne} on ", error);
         Assert.Contains("was sent SIGTERM", error);
-        Assert.True(TrainingCheckpoint.ReadState(run).Step >= 5, "the checkpoint written before the signal is intact");
+        Assert.True(TrainingCheckpoint.ReadState(run.Folder).Step >= 5, "the checkpoint written before the signal is intact");
     }
 
     [Fact]
     public void A_rank_that_hangs_is_found_by_the_collective_timeout()
     {
-        string run = Path.Combine(fixture.Root, "stopped");
-        using var job = MpiJob.Start(2, ["train", .. TrainArguments(fixture.Data, run, steps: 1000), "--distributed", "mpi", "--collective-timeout", "2"]);
-        int rankOne = job.ProcessIdOf(1, TimeSpan.FromMinutes(1));
-        WaitForTrainLines(run, 2, job);
+        using var run = StartLongRun("stopped", trainLines: 2, "--collective-timeout", "2");
+        var (job, rankOne) = (run.Job, run.RankOne);
         var clock = Stopwatch.StartNew();
         Signal("STOP", rankOne);
         var (code, _, error) = job.WaitForExit(TimeSpan.FromMinutes(1));
@@ -202,6 +198,30 @@ public sealed class DistributedTrainingTests(DistributedTrainingFixture fixture,
         using var generator = new Generator(1, CPU);
         model.Loss(batch.ToModelPixels(), batch.Actions, generator).Total.backward();
         return model.named_parameters().Where(p => p.parameter.grad is not null).ToDictionary(p => p.name, p => p.parameter.grad!.abs().ge(1e-9));
+    }
+
+    /// <summary>A running 2-rank job, rank 1's pid and its output folder.</summary>
+    sealed record LongRun(MpiJob Job, int RankOne, string Folder) : IDisposable
+    {
+        public void Dispose() => Job.Dispose();
+    }
+
+    /// <summary>Starts a 2-rank run of 1000 steps in <c>Root/name</c> and waits for rank 1's pid and <paramref name="trainLines"/> metric lines.</summary>
+    LongRun StartLongRun(string name, int trainLines, params string[] options)
+    {
+        string folder = Path.Combine(fixture.Root, name);
+        var job = MpiJob.Start(2, ["train", .. TrainArguments(fixture.Data, folder, steps: 1000), "--distributed", "mpi", .. options]);
+        try
+        {
+            int rankOne = job.ProcessIdOf(1, TimeSpan.FromMinutes(1));
+            WaitForTrainLines(folder, trainLines, job);
+            return new LongRun(job, rankOne, folder);
+        }
+        catch
+        {
+            job.Dispose();
+            throw;
+        }
     }
 
     static void WaitForTrainLines(string run, int lines, MpiJob job)
