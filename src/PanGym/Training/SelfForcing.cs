@@ -1,3 +1,4 @@
+using PanGym.Data;
 using PanGym.Imagination;
 using PanGym.WorldModel;
 using static TorchSharp.torch;
@@ -20,12 +21,12 @@ internal static class SelfForcing
     public static bool AppliesTo(TrainingConfig config, long step) =>
         config.SelfForcingFraction > 0 && SeedMix.Uniform(config.Seed, step) < config.SelfForcingFraction;
 
-    /// <summary>How the self-forced history is imagined: the closed loop, one deterministic Euler step per frame.</summary>
+    /// <summary>How the self-forced history is imagined: the closed loop, one deterministic Euler step per frame (no noise drawn).</summary>
     public static RolloutOptions Rollout(int windowSteps) =>
         new(ClosedLoop.Reencode, new FlowSamplingOptions(steps: 1, temperature: 0, contextNoise: 0), new HistoryWindow(windowSteps, windowSteps - 1));
 
-    /// <summary>The loss of one batch with the model's own imagined history.</summary>
-    public static WorldModelLoss Loss(WorldModel.WorldModel model, Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator generator)
+    /// <summary>The loss of one batch (or of a data-parallel process's <paramref name="shard"/> of it) with the model's own imagined history.</summary>
+    public static WorldModelLoss Loss(WorldModel.WorldModel model, Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator generator, BatchShard? shard = null)
     {
         using var scope = NewDisposeScope();
         int steps = (int)frames.shape[1] - 1;
@@ -45,7 +46,7 @@ internal static class SelfForcing
             history = stack(states, dim: 1).detach();
             contexts = stack(decoded, dim: 1).detach();
         }
-        var loss = model.Loss(frames, actions, generator, history, contexts);
+        var loss = model.Loss(frames, actions, generator, history, contexts, shard);
         return new WorldModelLoss(loss.Total.MoveToOuterDisposeScope(), loss.Flow.MoveToOuterDisposeScope(), loss.Latent.MoveToOuterDisposeScope(),
             loss.Reconstruction.MoveToOuterDisposeScope(), loss.Painted.MoveToOuterDisposeScope());
     }

@@ -201,8 +201,13 @@ public sealed class WorldModel : nn.Module
     /// model's own decoded frames, so that the decoder learns to take an imperfect frame of its own to the true next one
     /// (the flow target is the change from the context it is given). Null: the true frames.
     /// </param>
+    /// <param name="shard">
+    /// In data-parallel training, which rows of the global batch these sequences are (see <see cref="BatchShard"/>): the
+    /// flow noise is drawn for the whole global batch and the odd rows are counted in it, so the shards' losses average
+    /// to the loss of the global batch. Null: the batch is whole.
+    /// </param>
     public WorldModelLoss Loss(Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator? generator = null, Tensor? history = null,
-        Tensor? contexts = null)
+        Tensor? contexts = null, BatchShard? shard = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
         int size = Config.ImageSize;
@@ -219,10 +224,11 @@ public sealed class WorldModel : nn.Module
         var predicted = dynamics.PredictSequence(read, actions);
 
         var encoded = states.narrow(1, 1, steps).detach();
-        var teacher = tensor(Enumerable.Range(0, (int)batch).Select(i => i % 2 == 1).ToArray(), device: frames.device).reshape(batch, 1, 1, 1);
+        int firstRow = shard?.Offset ?? 0;
+        var teacher = tensor(Enumerable.Range(firstRow, (int)batch).Select(i => i % 2 == 1).ToArray(), device: frames.device).reshape(batch, 1, 1, 1);
         if (contexts is not null && !contexts.shape.SequenceEqual([batch, steps, 3, size, size]))
             throw new ArgumentException($"The decoder's contexts must be [B, L, 3, H, W] = [{batch}, {steps}, 3, {size}, {size}]; got [{string.Join(", ", contexts.shape)}].", nameof(contexts));
-        var flow = FlowLoss(frames, contexts?.detach(), where(teacher, encoded, predicted), generator);
+        var flow = FlowLoss(frames, contexts?.detach(), where(teacher, encoded, predicted), generator, shard);
         var latent = nn.functional.mse_loss(predicted, encoded);
         var reconstruction = nn.functional.mse_loss(decoder.Renderer.forward(states), frames);
         var painted = nn.functional.mse_loss(decoder.Renderer.forward(predicted), frames.narrow(1, 1, steps));
@@ -236,11 +242,11 @@ public sealed class WorldModel : nn.Module
     /// frame) at a fraction of the cost of decoding the whole window; longer ones keep the chunk-causal attention that
     /// Causal Swin-DPM needs. The dynamics still learns from every step, through the latent and painted terms.
     /// </summary>
-    Tensor FlowLoss(Tensor frames, Tensor? contexts, Tensor latents, Generator? generator)
+    Tensor FlowLoss(Tensor frames, Tensor? contexts, Tensor latents, Generator? generator, BatchShard? shard)
     {
         var (start, width) = FlowStretch.Draw((int)latents.shape[1], Config.Decoder.MaxWindow, generator, frames.device);
         var context = contexts is null ? frames.select(1, start) : contexts.select(1, start);
-        return decoder.Loss(frames.narrow(1, start + 1, width), latents.narrow(1, start, width), context, generator);
+        return decoder.Loss(frames.narrow(1, start + 1, width), latents.narrow(1, start, width), context, generator, shard);
     }
 
     /// <summary>Parameter counts of each part and in total (trainable ones separately).</summary>
