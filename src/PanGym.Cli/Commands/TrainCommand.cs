@@ -38,7 +38,8 @@ internal static class TrainCommand
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder: checkpoint, metrics.jsonl, tensorboard/, curves.png.", Required = true };
         var resumeOption = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint, with its stored settings." };
         var batchSizeOption = new Option<int?>("--batch-size") { Description = "Windows per batch (default 8)." };
-        var windowOption = new Option<int?>("--window") { Description = "Actions per training window, the history length L (default 4)." };
+        var windowOption = new Option<int?>("--window") { Description = "Actions per training window, the history length L (default 4); the model's history window at inference follows it." };
+        var contextNoiseOption = new Option<double?>("--context-noise") { Description = "Highest noise level of the decoder's context frame in training, given to the decoder (default: the preset's, 0.1)." };
         var lrOption = new Option<double?>("--lr") { Description = "Peak learning rate (default 1e-3)." };
         var selfForcingOption = new Option<double?>("--self-forcing") { Description = "Share of steps trained on the model's own imagined history (default 0)." };
         var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice; 1 is often faster for small models on a busy machine)." };
@@ -51,7 +52,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a world model on environment episodes or a data set folder.")
         {
             envOption, episodesOption, stepsPerEpisodeOption, sizeOption, dataOption, presetOption, backboneOption,
-            stepsOption, minutesOption, outOption, resumeOption, batchSizeOption, windowOption, lrOption, selfForcingOption, seedOption, threadsOption,
+            stepsOption, minutesOption, outOption, resumeOption, batchSizeOption, windowOption, contextNoiseOption, lrOption, selfForcingOption, seedOption, threadsOption,
             logEveryOption, checkpointEveryOption, distributedOption, timeoutOption,
         };
         command.SetAction(parse =>
@@ -91,6 +92,8 @@ internal static class TrainCommand
                     seed: seed,
                     selfForcingFraction: parse.GetValue(selfForcingOption) ?? defaults.SelfForcingFraction);
                 modelConfig = WorldModelConfig.FromPreset(parse.GetValue(presetOption)!, parse.GetValue(backboneOption)?.FullName);
+                if (parse.GetValue(windowOption) is int window) modelConfig = modelConfig.WithHistoryTurns(window);
+                if (parse.GetValue(contextNoiseOption) is double noise) modelConfig = modelConfig.WithConditionNoise(noise);
             }
             else if (!Directory.Exists(outFolder))
             {
@@ -123,6 +126,7 @@ internal static class TrainCommand
                     (logEveryOption, parse.GetValue(logEveryOption), stored.LogEvery),
                     (checkpointEveryOption, parse.GetValue(checkpointEveryOption), stored.CheckpointEvery),
                     (presetOption, parse.GetValue(presetOption)?.ToLowerInvariant(), trainer.Model.Config.Preset),
+                    (contextNoiseOption, parse.GetValue(contextNoiseOption), trainer.Model.Config.Decoder.ConditionNoise),
                 }.Where(d => Given(d.Option) && !Equals(d.Given, d.Stored)).ToList();
                 if (differences.Count > 0)
                     throw new ArgumentException(

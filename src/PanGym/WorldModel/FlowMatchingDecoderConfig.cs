@@ -140,6 +140,10 @@ public sealed record FlowMatchingDecoderConfig
     public FlowMatchingDecoderConfig WithLatent(int latentTokens, int latentWidth) => new(
         ImageSize, PatchSize, Width, Depth, Heads, latentTokens, latentWidth, MaxChunks, ConditionNoise, Channels, MlpRatio);
 
+    /// <summary>This configuration with another training noise level of the context frame.</summary>
+    public FlowMatchingDecoderConfig WithConditionNoise(double level) => new(
+        ImageSize, PatchSize, Width, Depth, Heads, LatentTokens, LatentWidth, MaxChunks, level, Channels, MlpRatio);
+
     private static void RequirePositive(string name, int value)
     {
         if (value <= 0) throw new ArgumentException($"{name} must be positive, got {value}.", name);

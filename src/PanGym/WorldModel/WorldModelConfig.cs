@@ -188,6 +188,18 @@ public sealed record WorldModelConfig
             visionLanguage: visionLanguage);
     }
 
+    /// <summary>
+    /// This configuration with the dynamics reading <paramref name="turns"/> turns of history: the trainer's default window
+    /// and the inference window follow it (<see cref="HistoryWindow.For"/>).
+    /// </summary>
+    public WorldModelConfig WithHistoryTurns(int turns) => new(Preset, Encoder, Backbone,
+        new LatentDynamicsConfig(Dynamics.LatentTokens, Dynamics.LatentWidth, Dynamics.MaxActionTokens, Dynamics.Training, turns),
+        Decoder, Tokenizer, LatentLossWeight, BackboneFolder, VisionLanguage);
+
+    /// <summary>This configuration with the decoder's context frame noise-augmented up to <paramref name="level"/> in training (see <see cref="FlowMatchingDecoderConfig.ConditionNoise"/>).</summary>
+    public WorldModelConfig WithConditionNoise(double level) => new(Preset, Encoder, Backbone, Dynamics, Decoder.WithConditionNoise(level),
+        Tokenizer, LatentLossWeight, BackboneFolder, VisionLanguage);
+
     /// <summary>A preset by name: tiny, small, or pan (which needs <paramref name="backboneFolder"/>).</summary>
     public static WorldModelConfig FromPreset(string name, string? backboneFolder = null) => name.ToLowerInvariant() switch
     {
