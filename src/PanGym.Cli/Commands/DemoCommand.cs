@@ -35,7 +35,7 @@ internal static class DemoCommand
         var minutesOption = new Option<double>("--minutes") { Description = "Training budget in wall-clock minutes.", DefaultValueFactory = _ => 10 };
         var seedOption = new Option<int>("--seed") { Description = "Seed of the data, the model and the evaluation.", DefaultValueFactory = _ => 0 };
         var presetOption = new Option<string>("--preset") { Description = "Model size with 32×32 frames: small (the demo) or tiny (a quick look).", DefaultValueFactory = _ => "small" };
-        var episodesOption = new Option<int>("--episodes") { Description = "Held-out evaluation episodes.", DefaultValueFactory = _ => 8 };
+        var episodesOption = new Option<int>("--episodes") { Description = "Held-out evaluation episodes.", DefaultValueFactory = _ => 32 };
         var horizonOption = new Option<int>("--horizon") { Description = "Steps per evaluation episode, the drift curve's horizon.", DefaultValueFactory = _ => 32 };
         var command = new Command("demo", "Train the small world model on ShapesWorld, evaluate it, and imagine an episode beside the truth.")
         {

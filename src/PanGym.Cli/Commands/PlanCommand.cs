@@ -213,7 +213,7 @@ internal static class PlanCommand
             int realSolved = result.Episodes.Count(e => e.RealTerminated), imaginedSolved = result.Episodes.Count(e => e.ImaginedTerminated);
             var (low, high) = Wilson(realSolved, seeds.Count);
             table.AddRow(Markup.Escape(controller.Name), result.MeanRealReturn.ToString("F3", Invariant), result.MeanImaginedReturn.ToString("F3", Invariant),
-                $"{result.MeanGap.ToString("+0.000;-0.000", Invariant)} [{result.GapLower.ToString("F3", Invariant)}, {result.GapUpper.ToString("F3", Invariant)}]",
+                Markup.Escape($"{result.MeanGap.ToString("+0.000;-0.000", Invariant)} [{result.GapLower.ToString("F3", Invariant)}, {result.GapUpper.ToString("F3", Invariant)}]"),
                 $"{realSolved}/{seeds.Count} ({Percent(low)}–{Percent(high)})", $"{imaginedSolved}/{seeds.Count}");
         }
         table.Caption("Returns: +1 on reaching the goal, −0.01 a step otherwise. Imagined episodes start at the real start frame; the policy is made afresh for each, " +

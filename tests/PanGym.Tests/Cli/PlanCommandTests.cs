@@ -51,6 +51,20 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Contains("latent probe: shape centres read out of the latents", text);
     }
 
+    [Fact]
+    public void Evaluates_policies_in_imagination_beside_the_real_environment_with_the_gap_interval()
+    {
+        string checkpoint = Path.Combine(_folder, "model");
+        using (var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 0)) WorldModelCheckpoint.Save(model, checkpoint);
+
+        var (code, text, error) = CliRunner.Run("plan", "--checkpoint", checkpoint, "--in-imagination", "--tasks", "2", "--max-steps", "2",
+            "--planner", "random", "--horizon", "2", "--population", "4", "--decode-steps", "1", "--out", Path.Combine(_folder, "imagined"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("policy evaluation in imagination: 2 goal tasks", text);
+        Assert.Matches(@"[+-]\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\]", text);
+    }
+
     [Theory]
     [InlineData("needs no checkpoint", "Give the world model", "--tasks", "1")]
     [InlineData("planner", "--planner must be cem or random", "--true-model", "--planner", "greedy")]
