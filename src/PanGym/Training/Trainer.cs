@@ -40,6 +40,7 @@ public sealed class Trainer : IDisposable
     readonly TrainingMetricsLog _log;
     readonly double _elapsedBefore;
     long _checkpointedStep;
+    bool _optimizerStepping;
 
     Trainer(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, TrainingState? resumed)
     {
@@ -71,6 +72,7 @@ public sealed class Trainer : IDisposable
     /// and writes into <paramref name="outFolder"/> (created when missing; it may already hold other files, such as the
     /// data set, but no earlier training run).
     /// </summary>
+    /// <remarks>What an earlier run that stopped before its first checkpoint left there is cleared first (see <see cref="TrainingOutput"/>).</remarks>
     /// <exception cref="IOException">The output folder is a file, or it already holds a training run (nothing there is changed).</exception>
     /// <exception cref="ArgumentException">The data set's frames are not the model's size, or its training split has no full window.</exception>
     public static Trainer Create(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder)
@@ -80,6 +82,7 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         string folder = TrainingOutput.EnsureNoRun(outFolder);
         CheckFrameSize(model.Config, dataset, "the world model");
+        TrainingOutput.ClearUnfinishedRun(folder);
         Directory.CreateDirectory(folder);
         return new Trainer(model, dataset, config, folder, resumed: null);
     }
@@ -89,7 +92,7 @@ public sealed class Trainer : IDisposable
     /// the configuration it was started with. A checkpoint interrupted while being written is discarded.
     /// </summary>
     /// <exception cref="IOException">The output folder is a file, does not exist, or holds no complete checkpoint.</exception>
-    /// <exception cref="InvalidDataException">The checkpoint is damaged.</exception>
+    /// <exception cref="InvalidInputException">The checkpoint is damaged.</exception>
     /// <exception cref="ArgumentException">The data set is not the one the checkpoint trained on (frame size, episodes, steps).</exception>
     public static Trainer Resume(string outFolder, EpisodeDataset dataset)
     {
@@ -98,8 +101,8 @@ public sealed class Trainer : IDisposable
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No training run to resume at {folder}: the folder does not exist.");
         if (!TrainingCheckpoint.Recover(folder))
             throw new IOException(
-                $"No checkpoint to resume in {folder}: there is no {TrainingOutput.CheckpointFolderName}/ folder (a run stopped before its first checkpoint " +
-                "cannot be resumed). Start a new run, in another folder if this one holds an earlier run's files.");
+                $"No checkpoint to resume in {folder}: there is no {TrainingOutput.CheckpointFolderName}/ folder, so no run got as far as its first checkpoint. " +
+                "Start the run again with its settings (not as a resume): a new run in this folder replaces what an unfinished one left.");
         var state = TrainingCheckpoint.ReadState(folder);
         string modelFolder = TrainingOutput.ModelFolder(folder);
         var model = WorldModelCheckpoint.Load(modelFolder);
@@ -153,7 +156,12 @@ public sealed class Trainer : IDisposable
     /// cancelled (checked between steps), then writes a final checkpoint and the curves. Progress is reported after
     /// every step, on the calling thread.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The loss became NaN or infinite (the last checkpoint is kept).</exception>
+    /// <remarks>
+    /// A step that fails before the optimizer has changed a weight (a data file gone bad, an action the model cannot read)
+    /// leaves the model as the last step made it: that state is checkpointed first, with the sampler and noise put back
+    /// before the failed batch, so nothing learned is lost and a resumed run retries that batch.
+    /// </remarks>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite (the last checkpoint is kept).</exception>
     public TrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         long workingSetStart = Environment.WorkingSet;
@@ -175,7 +183,7 @@ public sealed class Trainer : IDisposable
                 stop = reason;
                 break;
             }
-            var measured = TrainStep();
+            var measured = TrainStepOrCheckpoint(Elapsed);
             Step++;
             pending.Add(measured);
             smoothed = double.IsNaN(smoothed) ? measured.Loss : smoothed + LossSmoothing * (measured.Loss - smoothed);
@@ -213,6 +221,29 @@ public sealed class Trainer : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// <see cref="TrainStep"/>; when it fails before the optimizer touched the weights and steps were taken since the last
+    /// checkpoint, the sampler and noise go back to before the batch and that state is checkpointed, then the error is
+    /// rethrown (a divergence is not saved: its weights are what made the loss non-finite).
+    /// </summary>
+    StepMeasurement TrainStepOrCheckpoint(Func<TimeSpan> elapsed)
+    {
+        var sampler = _sampler.State;
+        byte[] noise;
+        using (var state = _noise.get_state()) noise = state.bytes.ToArray();
+        try
+        {
+            return TrainStep();
+        }
+        catch (Exception e) when (e is not TrainingDivergedException && !_optimizerStepping && Step > Math.Max(_checkpointedStep, 0))
+        {
+            _sampler.Restore(sampler);
+            using (var state = tensor(noise)) _noise.set_state(state);
+            SaveCheckpoint(elapsed());
+            throw;
+        }
+    }
+
     /// <summary>One optimizer step on the next batch; only scalars leave the dispose scope.</summary>
     StepMeasurement TrainStep()
     {
@@ -227,12 +258,16 @@ public sealed class Trainer : IDisposable
             : _model.Loss(frames, actions, _noise);
         float total = loss.Total.item<float>();
         if (!float.IsFinite(total))
-            throw new InvalidOperationException(
-                $"The training loss became {total} at step {Step + 1} (learning rate {learningRate:g3}); the last checkpoint is kept. Lower the learning rate or the gradient clip norm.");
+            throw new TrainingDivergedException(
+                $"The training loss became {total} at step {Step + 1} (learning rate {learningRate:g3}); " +
+                (_checkpointedStep >= 0 ? $"the last checkpoint (step {_checkpointedStep}) is kept" : "no checkpoint was written, so the output folder starts over with the next run") +
+                ". Train again with a lower learning rate or gradient clip norm.", Step + 1, total);
         _optimizer.zero_grad();
         loss.Total.backward();
         double gradNorm = nn.utils.clip_grad_norm_(_parameters, Config.GradientClipNorm);
+        _optimizerStepping = true;
         _optimizer.step();
+        _optimizerStepping = false;
         return new StepMeasurement(total, loss.Flow.item<float>(), loss.Latent.item<float>(), loss.Reconstruction.item<float>(), loss.Painted.item<float>(), gradNorm, learningRate);
     }
 

@@ -138,7 +138,7 @@ public sealed record TrainingConfig
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     /// <summary>Reads a configuration written by <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
-    /// <exception cref="InvalidDataException">The JSON is malformed or its values are out of range.</exception>
+    /// <exception cref="InvalidInputException">The JSON is malformed or its values are out of range.</exception>
     public static TrainingConfig FromJson(string json, string source = "training config")
     {
         try
@@ -147,7 +147,7 @@ public sealed record TrainingConfig
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
         {
-            throw new InvalidDataException($"{source}: not a valid training configuration: {e.Message}", e);
+            throw new InvalidInputException(source, $"{source}: not a valid training configuration: {e.Message}", e);
         }
     }
 

@@ -151,6 +151,7 @@ public sealed record WorldModelConfig
     }
 
     /// <summary>Reads a configuration written by <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
+    /// <exception cref="InvalidInputException">The JSON is malformed, of another format or version, or its values are out of range.</exception>
     public static WorldModelConfig FromJson(string json, string source = "world model config")
     {
         try
@@ -170,9 +171,9 @@ public sealed record WorldModelConfig
                 (double?)node["latent_loss_weight"] ?? 1.0,
                 (string?)node["backbone_folder"]);
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException)
         {
-            throw new InvalidDataException($"{source}: {e.Message}", e);
+            throw new InvalidInputException(source, $"{source}: {e.Message}", e);
         }
     }
 
