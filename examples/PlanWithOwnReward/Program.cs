@@ -33,7 +33,7 @@ var pushRedLeft = new DelegateReward(step =>
 
 // Imagination decodes each imagined frame with 2 deterministic flow steps, because the reward reads pixels. A reward
 // on latents (LatentGoalReward, or a delegate over step.Latents) skips decoding and plans many times faster.
-var imagination = new ImaginationOptions(sampling: new FlowSamplingOptions(steps: 2, temperature: 0));
+var imagination = new ImaginationOptions(rollout: new RolloutOptions(sampling: new FlowSamplingOptions(steps: 2, temperature: 0)));
 using var planning = new WorldModelPlanningModel(model, pushRedLeft, imagination);
 var agent = new MpcAgent(planning, new CemPlanner(new CemConfig(horizon: 2, population: 16, iterations: 2)), ShapesWorldAction.Candidates);
 

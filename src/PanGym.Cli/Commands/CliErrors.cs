@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PanGym.Gym;
 using PanGym.Media;
+using PanGym.Training.Distributed;
 
 namespace PanGym.Cli.Commands;
 
@@ -13,13 +14,27 @@ internal static class CliErrors
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
+        catch (RankFailedException e)
+        {
+            if (e.ReportedHere) Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (DistributedJob.Ranks > 1)
+        {
+            DistributedJob.Abort(e, IsUserError(e));
+            throw;
+        }
         catch (Exception e) when (IsUserError(e))
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
+        finally
+        {
+            DistributedJob.Leave();
+        }
     }
 
     static bool IsUserError(Exception e) => e is ArgumentException or IOException or KeyNotFoundException or InvalidDataException
-        or FFmpegNotFoundException or ResetNeededException or UnauthorizedAccessException or FormatException;
+        or FFmpegNotFoundException or MpiNotFoundException or ResetNeededException or UnauthorizedAccessException or FormatException;
 }

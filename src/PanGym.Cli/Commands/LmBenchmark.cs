@@ -11,7 +11,9 @@ namespace PanGym.Cli.Commands;
 /// <summary>
 /// <c>pangym bench lm</c>: per-token decode time with and without the KV cache at several context lengths, prefill
 /// throughput, and the achieved GFLOP/s (matrix-product FLOPs of the forward pass) beside a 1024² float32 matmul
-/// measured in the same run, for the Tiny preset and for Qwen2.5-0.5B's shape with random weights.
+/// measured in the same run, for the Tiny preset and for Qwen2.5-0.5B's shape with random weights; and for the
+/// Qwen2.5-VL presets the vision tower's cost per image and the VL decode step beside the text one
+/// (<see cref="VisionLanguageBenchmark"/>).
 /// </summary>
 internal static class LmBenchmark
 {
@@ -26,18 +28,28 @@ internal static class LmBenchmark
 
     public static Command CreateCommand()
     {
-        var presets = new Option<string>("--presets") { Description = $"Comma-separated presets: {string.Join(", ", Presets.Keys)}.", DefaultValueFactory = _ => "tiny,qwen2.5-0.5b" };
+        var allPresets = Presets.Keys.Concat(VisionLanguageBenchmark.Presets.Keys).ToArray();
+        var presets = new Option<string>("--presets") { Description = $"Comma-separated presets: {string.Join(", ", allPresets)}.", DefaultValueFactory = _ => string.Join(",", allPresets) };
+        var imageSize = new Option<int>("--image-size") { Description = "Side in pixels of the image the Qwen2.5-VL presets encode.", DefaultValueFactory = _ => 224 };
         var contexts = new Option<string>("--contexts") { Description = "Comma-separated context lengths.", DefaultValueFactory = _ => "16,64,256,1024" };
         var decodeSteps = new Option<int>("--decode-steps") { Description = "Most cached decode steps timed per context (the fastest is reported).", DefaultValueFactory = _ => 8 };
         var repetitions = new Option<int>("--repetitions") { Description = "Most runs of each uncached forward / prefill (the fastest is reported).", DefaultValueFactory = _ => 3 };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." };
-        var command = new Command("lm", "Decode and prefill speed of the Qwen2 backbone, with and without the KV cache.") { presets, contexts, decodeSteps, repetitions, threads };
+        var command = new Command("lm", "Decode and prefill speed of the Qwen2 backbone, with and without the KV cache; Qwen2.5-VL's vision tower per image and its decode step.")
+        {
+            presets, contexts, decodeSteps, repetitions, threads, imageSize,
+        };
         command.SetAction(parse =>
         {
             var error = parse.InvocationConfiguration.Error;
-            if (!TryParseList(parse.GetValue(presets)!, Presets.ContainsKey, out var presetNames) || presetNames.Count == 0)
+            if (!TryParseList(parse.GetValue(presets)!, name => allPresets.Contains(name, StringComparer.OrdinalIgnoreCase), out var presetNames) || presetNames.Count == 0)
             {
-                error.WriteLine($"error: --presets must list some of {string.Join(", ", Presets.Keys)}.");
+                error.WriteLine($"error: --presets must list some of {string.Join(", ", allPresets)}.");
+                return 1;
+            }
+            if (parse.GetValue(imageSize) < 28)
+            {
+                error.WriteLine("error: --image-size must be at least 28 pixels.");
                 return 1;
             }
             if (!TryParseList(parse.GetValue(contexts)!, text => int.TryParse(text, out var value) && value > 0, out var contextTexts) || contextTexts.Count == 0)
@@ -53,16 +65,24 @@ internal static class LmBenchmark
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
             console.Profile.Width = Math.Max(console.Profile.Width, 150);
             if (parse.GetValue(threads) is { } threadCount) set_num_threads(threadCount);
-            Run(console, presetNames, contextTexts.Select(int.Parse).ToArray(), parse.GetValue(decodeSteps), parse.GetValue(repetitions));
+            Run(console, presetNames, contextTexts.Select(int.Parse).ToArray(), parse.GetValue(decodeSteps), parse.GetValue(repetitions), parse.GetValue(imageSize));
             return 0;
         });
         return command;
     }
 
-    private static void Run(IAnsiConsole console, IReadOnlyList<string> presetNames, int[] contexts, int decodeSteps, int repetitions)
+    private static void Run(IAnsiConsole console, IReadOnlyList<string> presetNames, int[] contexts, int decodeSteps, int repetitions, int imageSize)
     {
         using var noGrad = no_grad();
         var peak = MatmulPeak.MeasureGflops();
+        var textPresets = presetNames.Where(Presets.ContainsKey).ToList();
+        var visionLanguagePresets = presetNames.Where(VisionLanguageBenchmark.Presets.ContainsKey).ToList();
+        if (textPresets.Count > 0) RunText(console, textPresets, contexts, decodeSteps, repetitions, peak);
+        if (visionLanguagePresets.Count > 0) VisionLanguageBenchmark.Run(console, visionLanguagePresets, imageSize, decodeSteps, repetitions, peak);
+    }
+
+    private static void RunText(IAnsiConsole console, IReadOnlyList<string> presetNames, int[] contexts, int decodeSteps, int repetitions, double peak)
+    {
         var table = new Table().Title($"pangym bench lm (float32, {get_num_threads()} threads; 1024² float32 matmul peak {peak:F1} GFLOP/s)");
         table.AddColumns("preset", "context", "decode cached ms/token", "decode uncached ms/token", "prefill tokens/s",
             "GFLOP/s cached", "GFLOP/s uncached", "GFLOP/s prefill");
@@ -147,7 +167,8 @@ internal static class LmBenchmark
         return config.NumHiddenLayers * newTokens * (projections + attention) + 2 * hidden * config.VocabSize;
     }
 
-    private static double BestSeconds(int maxRuns, Action run)
+    /// <summary>The fastest of up to <paramref name="maxRuns"/> runs, stopping once they have used <see cref="SecondsPerMeasurement"/> (at least one run).</summary>
+    internal static double BestSeconds(int maxRuns, Action run)
     {
         var times = new List<double>();
         var total = 0.0;
@@ -181,9 +202,9 @@ internal static class LmBenchmark
             $"uncached {longest.Context} vs {shortest.Context} = {longest.UncachedSeconds / shortest.UncachedSeconds:F1}x";
     }
 
-    private static string Milliseconds(double seconds) => (seconds * 1000).ToString(seconds < 0.01 ? "F3" : "F1", CultureInfo.InvariantCulture);
+    internal static string Milliseconds(double seconds) => (seconds * 1000).ToString(seconds < 0.01 ? "F3" : "F1", CultureInfo.InvariantCulture);
 
-    private static string Gflops(double flops, double seconds) => (flops / seconds / 1e9).ToString("F1", CultureInfo.InvariantCulture);
+    internal static string Gflops(double flops, double seconds) => (flops / seconds / 1e9).ToString("F1", CultureInfo.InvariantCulture);
 
     private static bool TryParseList(string text, Func<string, bool> isValid, out List<string> items)
     {

@@ -62,11 +62,16 @@ internal static class PlanCommand
         var seedOption = new Option<int>("--seed") { Description = "First task seed; also seeds the planners and the random baseline.", DefaultValueFactory = _ => 0 };
         var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." };
         var sizeOption = new Option<int?>("--size") { Description = "Canvas pixels without a checkpoint (default 32; with one, the model's frame size)." };
+        var imaginationOption = new Option<bool>("--in-imagination")
+        {
+            Description = "Also evaluate random actions and the planner with the world model in imagination (PanEnv, closed loop) from the same start states, " +
+                "and print each policy's imagined and real returns, their paired gap and the success rates.",
+        };
 
         var command = new Command("plan", "Plan on seeded ShapesWorld goal tasks with MPC (CEM or random shooting) and report success beside random actions and the true simulator.")
         {
             checkpointOption, envOption, tasksOption, plannerOption, trueModelOption, outOption, maxStepsOption, horizonOption, populationOption,
-            iterationsOption, eliteOption, alphaOption, rewardOption, decodeStepsOption, videoTaskOption, formatOption, seedOption, threadsOption, sizeOption,
+            iterationsOption, eliteOption, alphaOption, rewardOption, decodeStepsOption, videoTaskOption, formatOption, seedOption, threadsOption, sizeOption, imaginationOption,
         };
         command.SetAction(parse =>
         {
@@ -130,7 +135,7 @@ internal static class PlanCommand
                         "latent-probe" => latentProbe!.GoalReward(info),
                         _ => ShapesWorldGoalTasks.ProbeDistanceReward(env, info),
                     },
-                    new ImaginationOptions(sampling: sampling, seed: seed));
+                    new ImaginationOptions(rollout: new RolloutOptions(sampling: sampling), seed: seed));
                 controllers.Add(new($"{plannerName} + world model ({rewardName} reward)", () => new MpcAgent(planning, planner(), ShapesWorldAction.Candidates), planning));
             }
             console.MarkupLine(Markup.Escape($"{taskCount} ShapesWorld goal tasks ({size}×{size}, seeds from {seed}, solvable within {maxSteps} steps), planner {plannerName}: {Describe(planner())}"));
@@ -156,10 +161,14 @@ internal static class PlanCommand
                         results.Add((controller, runs));
                     }
                 });
+            console.Write(SuccessTable(results, maxSteps));
+            if (parse.GetValue(imaginationOption))
+            {
+                if (model is null) throw new ArgumentException("--in-imagination evaluates policies in the world model's imagination; give --checkpoint.");
+                InImagination(console, model, env, [controllers[0], controllers[^1]], seeds, maxSteps);
+            }
             foreach (var controller in controllers) (controller.Owned as IDisposable)?.Dispose();
             latentProbe?.Dispose();
-
-            console.Write(SuccessTable(results, maxSteps));
             Directory.CreateDirectory(outFolder);
             string jsonPath = Path.Combine(outFolder, "plan.json");
             AtomicFile.WriteAllText(jsonPath, Report(results, seeds, size, plannerName, Describe(planner()), rewardName, rewardName == "probe" ? sampling.Steps : null, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -169,7 +178,7 @@ internal static class PlanCommand
                 string video = Path.Combine(outFolder, $"episode-task{videoTask}-seed{seeds[videoTask]}.{format}");
                 try
                 {
-                    var imagined = model?.ImagineVideo(filmedFrames[0], filmedActions!, WorldModelPredictor.DefaultSampling, seed);
+                    var imagined = model is null ? null : new ImaginationEngine(model).ImagineVideo(filmedFrames[0], filmedActions!, seed);
                     var frames = filmedFrames.Select((real, i) => imagined is null ? real : SideBySide(real, i == 0 ? filmedFrames[0] : imagined[i - 1])).ToArray();
                     VideoWriter.Write(video, frames, fps: 4, scale: Math.Max(1, 128 / size));
                     console.WriteLine($"video:   {video}");
@@ -187,6 +196,30 @@ internal static class PlanCommand
     }
 
     sealed record Controller(string Name, Func<ITextPolicy> Make, object? Owned);
+
+    /// <summary>
+    /// Policy evaluation in imagination: each controller's policy, freshly made per episode, from every task's start state
+    /// in a PanEnv over the model (closed loop, the goal read off imagined frames by the probe) and in the real
+    /// environment; the paired gap of the returns with its interval, and both success rates with Wilson intervals.
+    /// </summary>
+    static void InImagination(IAnsiConsole console, PanGym.WorldModel.WorldModel model, ShapesWorld env, IReadOnlyList<Controller> controllers, IReadOnlyList<int> seeds, int maxSteps)
+    {
+        var table = new Table().Title($"policy evaluation in imagination: {seeds.Count} goal tasks of at most {maxSteps} steps, the same start states imagined and real");
+        table.AddColumns("policy", "real return", "imagined return", "imagined − real, 95% interval", "real success (Wilson)", "imagined success");
+        using var imagined = new PanEnv(model, new PanEnvOptions(ShapesWorldAction.Candidates));
+        foreach (var controller in controllers)
+        {
+            var result = PolicyEvaluation.Run(_ => controller.Make(), imagined, env, seeds, maxSteps, (_, info) => ShapesWorldGoalTasks.ProbeReward(env, info));
+            int realSolved = result.Episodes.Count(e => e.RealTerminated), imaginedSolved = result.Episodes.Count(e => e.ImaginedTerminated);
+            var (low, high) = Wilson(realSolved, seeds.Count);
+            table.AddRow(Markup.Escape(controller.Name), result.MeanRealReturn.ToString("F3", Invariant), result.MeanImaginedReturn.ToString("F3", Invariant),
+                $"{result.MeanGap.ToString("+0.000;-0.000", Invariant)} [{result.GapLower.ToString("F3", Invariant)}, {result.GapUpper.ToString("F3", Invariant)}]",
+                $"{realSolved}/{seeds.Count} ({Percent(low)}–{Percent(high)})", $"{imaginedSolved}/{seeds.Count}");
+        }
+        table.Caption("Returns: +1 on reaching the goal, −0.01 a step otherwise. Imagined episodes start at the real start frame; the policy is made afresh for each, " +
+            "so random actions draw the same actions in both worlds.");
+        console.Write(table);
+    }
 
     sealed record TaskRun(int Seed, bool Solved, int Steps, double MeanDecisionSeconds, double MaxDecisionSeconds);
 

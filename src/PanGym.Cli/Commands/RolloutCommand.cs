@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PanGym.Envs;
 using PanGym.Evaluation;
 using PanGym.Gym;
+using PanGym.Imagination;
 using PanGym.Media;
 using PanGym.WorldModel;
 
@@ -24,13 +25,18 @@ internal static class RolloutCommand
         var actionsOption = new Option<string>("--actions") { Description = "Text actions separated by ';', e.g. \"move the red circle up; wait\".", Required = true };
         var outOption = new Option<FileInfo>("--out") { Description = "The video file, .mp4 or .gif.", Required = true };
         var besideOption = new Option<bool>("--beside-truth") { Description = "With --env: put the true video on the left." };
-        var stepsOption = new Option<int>("--steps") { Description = "K, flow-matching solver steps per decoded frame.", DefaultValueFactory = _ => WorldModelPredictor.DefaultSampling.Steps };
+        var stepsOption = new Option<int>("--steps") { Description = "K, flow-matching solver steps per decoded frame.", DefaultValueFactory = _ => RolloutOptions.DefaultSampling.Steps };
+        var temperatureOption = new Option<double>("--temperature")
+        {
+            Description = "Scale of the decoder's starting noise: 0 follows the flow from the prior's mean; 1 samples the learned distribution of next frames.",
+            DefaultValueFactory = _ => RolloutOptions.DefaultSampling.Temperature,
+        };
         var fpsOption = new Option<int>("--fps") { Description = "Frames per second.", DefaultValueFactory = _ => 4 };
         var scaleOption = new Option<int>("--scale") { Description = "Integer enlargement of the small frames.", DefaultValueFactory = _ => 4 };
 
         var command = new Command("rollout", "Imagine a video from a start frame and text actions with a world model.")
         {
-            checkpointOption, startOption, envOption, seedOption, actionsOption, outOption, besideOption, stepsOption, fpsOption, scaleOption,
+            checkpointOption, startOption, envOption, seedOption, actionsOption, outOption, besideOption, stepsOption, temperatureOption, fpsOption, scaleOption,
         };
         command.SetAction(parse =>
         {
@@ -49,7 +55,7 @@ internal static class RolloutCommand
             if (actions.Length == 0) throw new ArgumentException("--actions holds no action; separate actions with ';'.");
             int fps = parse.GetValue(fpsOption), scale = parse.GetValue(scaleOption), seed = parse.GetValue(seedOption);
             if (fps < 1 || scale < 1) throw new ArgumentException($"--fps and --scale must be at least 1; got {fps} and {scale}.");
-            var sampling = new FlowSamplingOptions(steps: parse.GetValue(stepsOption), temperature: 0);
+            var sampling = new FlowSamplingOptions(steps: parse.GetValue(stepsOption), temperature: parse.GetValue(temperatureOption));
             FFmpegTools.EnsureAvailable();
 
             var registry = services.GetRequiredService<EnvRegistry>();
@@ -69,7 +75,7 @@ internal static class RolloutCommand
             if (start.Height != size || start.Width != size)
                 throw new ArgumentException($"The start frame is {start.Width}×{start.Height} but the model reads {size}×{size} frames; resize it first.");
 
-            var imagined = new WorldModelPredictor(model, sampling, PredictorHistory.Full, seed).Rollout([start], [actions])[0];
+            var imagined = new ImaginationEngine(model, new RolloutOptions(sampling: sampling)).ImagineVideo(start, actions, seed);
             IReadOnlyList<Image> frames = beside
                 ? new RolloutSample(seed, actions, truth!.Frames, imagined).SideBySide()
                 : [start, .. imagined];

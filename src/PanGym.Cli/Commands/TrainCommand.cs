@@ -6,6 +6,7 @@ using PanGym.Data;
 using PanGym.Envs;
 using PanGym.Gym;
 using PanGym.Training;
+using PanGym.Training.Distributed;
 using PanGym.WorldModel;
 using Spectre.Console;
 using TorchSharp;
@@ -16,6 +17,8 @@ namespace PanGym.Cli.Commands;
 /// <c>pangym train</c>: fits a world model on episodes of a ground-truth environment (generated first into
 /// <c>&lt;out&gt;/data</c>) or on an episode data set folder, within a step count and/or a wall-clock budget, with a
 /// progress bar; <c>--resume</c> continues a run from its last checkpoint. Ctrl+C stops cleanly with a checkpoint.
+/// With <c>--distributed mpi</c> under <c>mpiexec</c>, every rank runs this command and trains a replica on its share of
+/// each global batch (<see cref="DistributedJob"/>); rank 0 prints and writes the run's files.
 /// </summary>
 internal static class TrainCommand
 {
@@ -29,7 +32,7 @@ internal static class TrainCommand
         var sizeOption = new Option<int?>("--size") { Description = "With --env: canvas size in pixels (default: the preset's frame size)." };
         var dataOption = new Option<DirectoryInfo?>("--data") { Description = "Train on this episode data set folder instead of generating one." };
         var presetOption = new Option<string>("--preset") { Description = "Model size: tiny, small or pan.", DefaultValueFactory = _ => "small" };
-        var backboneOption = new Option<DirectoryInfo?>("--backbone") { Description = "For --preset pan: a Hugging Face Qwen2/Qwen2.5 folder (config.json, *.safetensors, tokenizer.json)." };
+        var backboneOption = new Option<DirectoryInfo?>("--backbone") { Description = "For --preset pan: a Hugging Face Qwen2/Qwen2.5 folder (config.json, *.safetensors, tokenizer.json), or a Qwen2.5-VL folder for PAN's own build (the frozen vision tower's 256 tokens per frame as the state)." };
         var stepsOption = new Option<long?>("--steps") { Description = "Optimizer steps to train." };
         var minutesOption = new Option<double?>("--minutes") { Description = "Wall-clock budget in minutes (with --steps too: whichever comes first)." };
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder: checkpoint, metrics.jsonl, tensorboard/, curves.png.", Required = true };
@@ -37,16 +40,23 @@ internal static class TrainCommand
         var batchSizeOption = new Option<int?>("--batch-size") { Description = "Windows per batch (default 8)." };
         var windowOption = new Option<int?>("--window") { Description = "Actions per training window, the history length L (default 4)." };
         var lrOption = new Option<double?>("--lr") { Description = "Peak learning rate (default 1e-3)." };
+        var selfForcingOption = new Option<double?>("--self-forcing") { Description = "Share of steps trained on the model's own imagined history (default 0)." };
         var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice; 1 is often faster for small models on a busy machine)." };
         var seedOption = new Option<int>("--seed") { Description = "Seed of the model's initialisation, the data order and the noise.", DefaultValueFactory = _ => 0 };
+        var logEveryOption = new Option<int?>("--log-every") { Description = "Steps between metric lines (default 10)." };
+        var checkpointEveryOption = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints (default 500; one is also written when training stops)." };
+        var distributedOption = DistributedJob.ModeOption();
+        var timeoutOption = DistributedJob.TimeoutOption();
 
         var command = new Command("train", "Train a world model on environment episodes or a data set folder.")
         {
             envOption, episodesOption, stepsPerEpisodeOption, sizeOption, dataOption, presetOption, backboneOption,
-            stepsOption, minutesOption, outOption, resumeOption, batchSizeOption, windowOption, lrOption, seedOption, threadsOption,
+            stepsOption, minutesOption, outOption, resumeOption, batchSizeOption, windowOption, lrOption, selfForcingOption, seedOption, threadsOption,
+            logEveryOption, checkpointEveryOption, distributedOption, timeoutOption,
         };
         command.SetAction(parse =>
         {
+            var communicator = DistributedJob.Join(parse.GetValue(distributedOption)!, parse.GetValue(timeoutOption));
             string? envId = parse.GetValue(envOption);
             var dataFolder = parse.GetValue(dataOption);
             bool resume = parse.GetValue(resumeOption);
@@ -58,7 +68,7 @@ internal static class TrainCommand
                 if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}.");
                 torch.set_num_threads(threads);
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            var console = DistributedJob.ConsoleFor(communicator);
             int seed = parse.GetValue(seedOption);
 
             TrainingConfig? config = null;
@@ -76,7 +86,10 @@ internal static class TrainCommand
                     batchSize: parse.GetValue(batchSizeOption) ?? defaults.BatchSize,
                     windowSteps: parse.GetValue(windowOption) ?? defaults.WindowSteps,
                     learningRate: parse.GetValue(lrOption) ?? defaults.LearningRate,
-                    seed: seed);
+                    checkpointEvery: parse.GetValue(checkpointEveryOption) ?? defaults.CheckpointEvery,
+                    logEvery: parse.GetValue(logEveryOption) ?? defaults.LogEvery,
+                    seed: seed,
+                    selfForcingFraction: parse.GetValue(selfForcingOption) ?? defaults.SelfForcingFraction);
                 modelConfig = WorldModelConfig.FromPreset(parse.GetValue(presetOption)!, parse.GetValue(backboneOption)?.FullName);
             }
             else if (!Directory.Exists(outFolder))
@@ -84,15 +97,17 @@ internal static class TrainCommand
                 throw new IOException($"No training run to resume at {outFolder}: the folder does not exist.");
             }
 
-            var dataset = dataFolder is not null ? EpisodeDataset.Open(dataFolder.FullName)
+            EpisodeDataset OpenData() => dataFolder is not null ? EpisodeDataset.Open(dataFolder.FullName)
                 : envId is null ? GeneratedData(outFolder)
                 : EnvironmentData(services, console, envId!, outFolder, resume,
                     parse.GetValue(episodesOption), parse.GetValue(stepsPerEpisodeOption), parse.GetValue(sizeOption) ?? modelConfig?.ImageSize, seed);
+            var rootData = communicator.Agree(() => communicator.Rank == 0 ? OpenData() : null);
+            var dataset = communicator.Agree(() => rootData ?? OpenData());
 
             using var trainer = resume
-                ? Trainer.Resume(outFolder, dataset)
-                : Trainer.Create(WorldModel.WorldModel.Create(modelConfig!, seed), dataset, config!, outFolder);
-            if (resume)
+                ? Trainer.Resume(outFolder, dataset, communicator)
+                : Trainer.Create(WorldModel.WorldModel.Create(modelConfig!, seed), dataset, config!, outFolder, communicator);
+            if (resume) communicator.Agree(() =>
             {
                 var stored = trainer.Config;
                 bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
@@ -103,15 +118,19 @@ internal static class TrainCommand
                     (batchSizeOption, parse.GetValue(batchSizeOption), stored.BatchSize),
                     (windowOption, parse.GetValue(windowOption), stored.WindowSteps),
                     (lrOption, parse.GetValue(lrOption), stored.LearningRate),
+                    (selfForcingOption, parse.GetValue(selfForcingOption), stored.SelfForcingFraction),
                     (seedOption, parse.GetValue(seedOption), stored.Seed),
+                    (logEveryOption, parse.GetValue(logEveryOption), stored.LogEvery),
+                    (checkpointEveryOption, parse.GetValue(checkpointEveryOption), stored.CheckpointEvery),
                     (presetOption, parse.GetValue(presetOption)?.ToLowerInvariant(), trainer.Model.Config.Preset),
                 }.Where(d => Given(d.Option) && !Equals(d.Given, d.Stored)).ToList();
                 if (differences.Count > 0)
                     throw new ArgumentException(
                         "--resume continues with the run's stored settings; these options differ from them: " +
                         string.Join(", ", differences.Select(d => $"{d.Option.Name} {d.Given} (the run has {d.Stored?.ToString() ?? "none"})")) + ". Leave them out or match them.");
-            }
+            });
             Describe(console, trainer, resume);
+            DistributedJob.DescribeRanks(console, communicator, trainer.Config.BatchSize);
             var result = Train(console, trainer);
             Summarise(console, result, trainer.Config);
             return 0;

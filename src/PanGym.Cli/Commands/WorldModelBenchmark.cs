@@ -76,11 +76,14 @@ internal static class WorldModelBenchmark
         var (start, startInfo) = env.Reset(seed: 0);
         var candidates = ShapesWorldAction.Candidates;
         var frame = model.ToModelPixels([start]);
-        var state = model.Encode(frame);
-        using var root = model.NewHistory(1);
-        var rootState = state;
+        // The root: an episode followed for historyTurns turns, in a window that also holds the imagined horizon.
+        var window = new HistoryWindow(historyTurns + horizon + 1, historyTurns + horizon);
+        var follower = new ImaginationEngine(model, new RolloutOptions(ClosedLoop.Off, history: window));
+        using var episode = follower.Start(frame);
         var random = new Random(0);
-        for (int turn = 0; turn < historyTurns; turn++) rootState = model.PredictNext(root, rootState, [candidates[random.Next(candidates.Count)]]);
+        for (int turn = 0; turn < historyTurns; turn++) follower.Observe(episode, [candidates[random.Next(candidates.Count)]], frame);
+        var root = episode.History;
+        var rootState = episode.State;
 
         var figures = new JsonObject
         {
@@ -124,25 +127,40 @@ internal static class WorldModelBenchmark
             decodes[k.ToString(Invariant)] = Round(seconds * 1000);
         }
         figures["decode_ms"] = decodes;
+        // One imagined step through the engine: f and g (K = 1, a planner's decode) with the closed loop off and on (h on the decoded frame).
+        var loops = new JsonObject();
+        foreach (var loop in new[] { ClosedLoop.Off, ClosedLoop.Reencode })
+        {
+            var engine = new ImaginationEngine(model, new RolloutOptions(loop, ImaginationOptions.DefaultRollout.Sampling, window));
+            double seconds = BestSeconds(() =>
+            {
+                using var branch = episode.Select([0]);
+                engine.Step(branch, [candidates[0]], generator: null);
+            }) - BestSeconds(() => episode.Select([0]).Dispose());
+            costs.AddRow($"imagined step, closed loop {(loop == ClosedLoop.Off ? "off (f + g)" : "on (f + g + h)")}, K = 1", Ms(seconds), "");
+            loops[loop == ClosedLoop.Off ? "open_loop" : "closed_loop"] = Round(seconds * 1000);
+        }
+        figures["imagined_step_ms"] = loops;
         console.Write(costs);
 
-        var imagination = new Table().Title($"imagined steps per second: B trajectories of {horizon} steps from one {historyTurns}-turn history, latent reward (no decoding)");
+        var imagination = new Table().Title($"imagined steps per second: B trajectories of {horizon} steps from one {historyTurns}-turn history, latent reward, open loop (no decoding)");
         imagination.AddColumns("B", "one at a time", "batched", "speed-up", "batched, shared prefixes", "speed-up", "rows computed", "batched GFLOP/s", "speed-up at the peak");
         var imaginationFigures = new JsonArray();
         using var goal = LatentGoalReward.FromImage(model, ShapesWorldGoalTasks.GoalFrame(env, startInfo));
-        var plain = new BatchedImagination(model, new ImaginationOptions(shareBranches: false));
-        var shared = new BatchedImagination(model);
+        var latentOnly = new RolloutOptions(ClosedLoop.Off, history: window);
+        var plain = new BatchedImagination(model, new ImaginationOptions(shareBranches: false, rollout: latentOnly));
+        var shared = new BatchedImagination(model, new ImaginationOptions(rollout: latentOnly));
         foreach (int batch in batchSizes)
         {
             var sequences = Enumerable.Range(0, batch)
                 .Select(_ => (IReadOnlyList<string>)Enumerable.Range(0, horizon).Select(_ => candidates[random.Next(candidates.Count)]).ToArray())
                 .ToArray();
-            double each = Seconds(() => plain.ImagineEach(root, rootState, frame, sequences, goal).Dispose(), repeat: batch <= 16);
-            double together = Seconds(() => plain.Imagine(root, rootState, frame, sequences, goal).Dispose(), repeat: true);
+            double each = Seconds(() => plain.ImagineEach(episode, sequences, goal).Dispose(), repeat: batch <= 16);
+            double together = Seconds(() => plain.Imagine(episode, sequences, goal).Dispose(), repeat: true);
             int computed = 0;
             double sharing = Seconds(() =>
             {
-                using var result = shared.Imagine(root, rootState, frame, sequences, goal);
+                using var result = shared.Imagine(episode, sequences, goal);
                 computed = result.ComputedSteps;
             }, repeat: true);
             double steps = batch * horizon;
@@ -167,10 +185,10 @@ internal static class WorldModelBenchmark
         figures["imagination"] = imaginationFigures;
         console.Write(imagination);
 
-        var planners = new Table().Title($"planner decisions (MPC on ShapesWorld goal task 0, root history {WorldModelPlanningModel.DefaultHistory.MaxTurns} turns at most, after one untimed decision)");
+        var probeSampling = ImaginationOptions.DefaultRollout.Sampling;
+        var planners = new Table().Title($"planner decisions (MPC on ShapesWorld goal task 0, root history {WorldModelPlanningModel.DefaultHistory.MaxTurns} turns at most, closed loop, decode K = {probeSampling.Steps}, after one untimed decision)");
         planners.AddColumns("planner", "reward", "s / decision (mean)", "s / decision (max)", "decisions / s", "sequences / decision", "rows computed / decision");
         var plannerFigures = new JsonArray();
-        var probeSampling = new FlowSamplingOptions(steps: PlanCommand.DefaultRewardDecodeSteps, temperature: 0);
         string cemSettings = Describe(CemConfig.Default), randomSettings = $"horizon {RandomShootingConfig.Default.Horizon}, population {RandomShootingConfig.Default.Population}";
         foreach (var (name, planner, settings, rewardName, reward) in new (string, IPlanner, string, string, IImaginedReward)[]
         {
@@ -181,7 +199,7 @@ internal static class WorldModelBenchmark
         {
             var times = new List<double>();
             int sequencesScored = 0, rowsComputed = 0;
-            using var planning = new WorldModelPlanningModel(model, reward, new ImaginationOptions(sampling: probeSampling));
+            using var planning = new WorldModelPlanningModel(model, reward);
             var agent = new MpcAgent(planning, planner, candidates);
             var (observation, info) = env.Reset(seed: 0);
             using (NewDisposeScope()) agent.Act(observation, info);

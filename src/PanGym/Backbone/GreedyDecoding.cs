@@ -1,3 +1,4 @@
+using PanGym.Backbone.Qwen25VL;
 using static TorchSharp.torch;
 
 namespace PanGym.Backbone;
@@ -16,20 +17,46 @@ public static class GreedyDecoding
     {
         if (promptIds.Count == 0) throw new ArgumentException("Greedy decoding needs at least one prompt token.", nameof(promptIds));
         ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
-        var generated = new List<int>();
-        if (maxNewTokens == 0) return generated;
-
-        using var noGrad = no_grad();
+        if (maxNewTokens == 0) return [];
         using var cache = model.CreateCache(batchSize: 1, initialCapacity: promptIds.Count + maxNewTokens);
-        var next = promptIds.Select(id => (long)id).ToArray();
+        var prompt = promptIds.Select(id => (long)id).ToArray();
+        return Decode(maxNewTokens, stopIds,
+            () => model.Forward(tensor(prompt).view(1, prompt.Length), cache),
+            token => model.Forward(tensor(new long[] { token }).view(1, 1), cache));
+    }
+
+    /// <summary>
+    /// Greedy decoding for Qwen2.5-VL: the prompt (text and images) is prefilled once at its 3-D positions, then each new
+    /// token is read at position L + rope delta (<see cref="Qwen25VLModel.DecodeStep"/>). Stops as the text overload does.
+    /// </summary>
+    /// <returns>The new ids only.</returns>
+    /// <exception cref="ArgumentException">The prompt is empty or its images do not match its image tokens.</exception>
+    public static IReadOnlyList<int> Generate(Qwen25VLModel model, Qwen25VLPrompt prompt, int maxNewTokens, IReadOnlySet<int> stopIds)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(prompt);
+        if (prompt.Ids.Length == 0) throw new ArgumentException("Greedy decoding needs at least one prompt token.", nameof(prompt));
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        if (maxNewTokens == 0) return [];
+        var ropeDelta = model.Positions(prompt).RopeDelta;
+        using var cache = model.CreateCache(batchSize: 1, initialCapacity: prompt.Ids.Length + maxNewTokens);
+        return Decode(maxNewTokens, stopIds,
+            () => model.Forward(prompt, cache),
+            token => model.DecodeStep(tensor(new long[] { token }).view(1, 1), cache, ropeDelta));
+    }
+
+    /// <summary>The decoding loop: prefill once, then arg-max one token at a time, a dispose scope per step, no gradients.</summary>
+    private static List<int> Decode(int maxNewTokens, IReadOnlySet<int> stopIds, Func<Tensor> prefill, Func<long, Tensor> step)
+    {
+        using var noGrad = no_grad();
+        var generated = new List<int>();
         while (generated.Count < maxNewTokens)
         {
             using var scope = NewDisposeScope();
-            var logits = model.Forward(tensor(next).view(1, next.Length), cache);
+            var logits = generated.Count == 0 ? prefill() : step(generated[^1]);
             var token = (int)logits[0, -1].argmax().item<long>();
             generated.Add(token);
             if (stopIds.Contains(token)) break;
-            next = [token];
         }
         return generated;
     }

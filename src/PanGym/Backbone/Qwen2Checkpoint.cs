@@ -26,7 +26,6 @@ public static class Qwen2Checkpoint
     /// <summary>Shard size used by <see cref="Save"/> when none is given (transformers' historical default, 5 GB).</summary>
     public const long DefaultShardSizeBytes = 5_000_000_000;
 
-    private const string TiedHeadName = "lm_head.weight";
     private const string EmbeddingName = "model.embed_tokens.weight";
 
     /// <summary>Loads the model, configuration and tokenizer of a Hugging Face Qwen2 folder.</summary>
@@ -57,16 +56,7 @@ public static class Qwen2Checkpoint
         try
         {
             var parameters = model.named_parameters().ToDictionary(entry => entry.name, entry => entry.parameter);
-            using (no_grad())
-            {
-                foreach (var (name, parameter) in parameters)
-                {
-                    using var scope = NewDisposeScope();
-                    parameter.copy_(weights.FileOfTensor[name].Read(name));
-                }
-                if (config.TieWordEmbeddings && weights.FileOfTensor.ContainsKey(TiedHeadName))
-                    CheckTiedHeadEqualsEmbedding(weights, parameters[EmbeddingName]);
-            }
+            CheckpointTensors.Load(folder, parameters, weights, config.TieWordEmbeddings ? EmbeddingName : null);
             model.eval();
             return new LoadedQwen2Checkpoint(model, config, tokenizer);
         }
@@ -149,7 +139,7 @@ public static class Qwen2Checkpoint
         {
             if (expected.ContainsKey(name)) continue;
             var info = file.Tensors[name];
-            if (name == TiedHeadName && config.TieWordEmbeddings)
+            if (name == CheckpointTensors.HeadName && config.TieWordEmbeddings)
             {
                 var embeddingShape = expected[EmbeddingName];
                 if (!info.Shape.SequenceEqual(embeddingShape))
@@ -170,14 +160,6 @@ public static class Qwen2Checkpoint
     internal static bool IsFloatingPoint(ScalarType dtype) => TorchDtypeNames.IsFloatingPoint(dtype) || dtype == ScalarType.Float64;
 
     private static long ElementSize(ScalarType dtype) => dtype == ScalarType.Float32 ? 4 : 2;
-
-    private static void CheckTiedHeadEqualsEmbedding(CheckpointWeightFiles weights, Tensor embedding)
-    {
-        using var scope = NewDisposeScope();
-        var head = weights.FileOfTensor[TiedHeadName].Read(TiedHeadName).to(embedding.dtype);
-        if (!head.eq(embedding).all().item<bool>())
-            throw new InvalidInputException(weights.FileOfTensor[TiedHeadName].Path, $"{TiedHeadName} is stored and differs from {EmbeddingName}, but tie_word_embeddings is true: set tie_word_embeddings to false in config.json, or remove {TiedHeadName}.");
-    }
 
     private static List<List<KeyValuePair<string, Tensor>>> SplitIntoShards(List<KeyValuePair<string, Tensor>> tensors, long maxShardBytes)
     {

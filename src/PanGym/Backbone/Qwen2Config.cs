@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using TorchSharp;
 
 namespace PanGym.Backbone;
@@ -200,41 +199,12 @@ public sealed record Qwen2Config
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidInputException">The JSON is malformed or asks for something this backbone does not implement;
     /// the message names the file, the field and its value.</exception>
-    public static Qwen2Config FromFile(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Qwen2 config file not found: {path}", path);
-        try
-        {
-            return FromJson(File.ReadAllText(path));
-        }
-        catch (FormatException e)
-        {
-            throw new InvalidInputException(path, $"{path}: {e.Message}", e);
-        }
-    }
+    public static Qwen2Config FromFile(string path) => ConfigJsonFile.Read(path, "Qwen2 config file", Qwen2ConfigJson.Read);
 
     /// <summary>Parses the text of a Hugging Face <c>config.json</c>; fields Qwen2 does not use are ignored.</summary>
     /// <exception cref="FormatException">The JSON is malformed, a required field is missing or has the wrong type, or
     /// the configuration asks for something this backbone does not implement.</exception>
-    public static Qwen2Config FromJson(string json)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"config.json is not valid JSON: {e.Message}", e);
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new FormatException("config.json must be a JSON object.");
-            return Qwen2ConfigJson.Read(root);
-        }
-    }
+    public static Qwen2Config FromJson(string json) => ConfigJsonFile.Parse(json, Qwen2ConfigJson.Read);
 
     /// <summary>Writes this configuration as a Hugging Face compatible <c>config.json</c> text.</summary>
     public string ToJson() => Qwen2ConfigJson.Write(this);

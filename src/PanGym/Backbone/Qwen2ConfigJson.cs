@@ -15,7 +15,15 @@ internal static class Qwen2ConfigJson
             ?? throw new FormatException($"config.json has no \"model_type\"; expected \"{Qwen2Config.ModelType}\".");
         if (modelType != Qwen2Config.ModelType)
             throw new FormatException($"Unsupported model_type \"{modelType}\": this backbone implements \"{Qwen2Config.ModelType}\" (Qwen2 and Qwen2.5 checkpoints).");
+        return ReadArchitecture(root, multimodalRope: false);
+    }
 
+    /// <summary>
+    /// The decoder's fields without the <c>model_type</c> check, for a language model nested in another config
+    /// (Qwen2.5-VL's); <paramref name="multimodalRope"/> also accepts the rope type "mrope" (its sections are the caller's).
+    /// </summary>
+    public static Qwen2Config ReadArchitecture(JsonElement root, bool multimodalRope)
+    {
         var hiddenAct = OptionalString(root, "hidden_act") ?? "silu";
         if (hiddenAct != "silu")
             throw new FormatException($"Unsupported hidden_act \"{hiddenAct}\": only \"silu\" is implemented.");
@@ -31,7 +39,7 @@ internal static class Qwen2ConfigJson
         if (partialRotary != 1.0)
             throw new FormatException($"Unsupported partial_rotary_factor {partialRotary}: only 1 is implemented.");
 
-        var ropeTheta = ReadRopeTheta(root);
+        var ropeTheta = ReadRopeTheta(root, multimodalRope);
         var dtypeName = OptionalString(root, "torch_dtype") ?? OptionalString(root, "dtype");
         try
         {
@@ -114,7 +122,7 @@ internal static class Qwen2ConfigJson
     /// θ comes from <c>rope_parameters.rope_theta</c> (transformers ≥ 5) or <c>rope_theta</c>; any rope type other than
     /// "default" (linear, dynamic, yarn, longrope, llama3, …) changes the frequencies and is refused.
     /// </summary>
-    private static double ReadRopeTheta(JsonElement root)
+    private static double ReadRopeTheta(JsonElement root, bool multimodalRope)
     {
         double? theta = OptionalDouble(root, "rope_theta");
         foreach (var field in new[] { "rope_scaling", "rope_parameters" })
@@ -123,7 +131,7 @@ internal static class Qwen2ConfigJson
             if (rope.ValueKind != JsonValueKind.Object)
                 throw new FormatException($"Unsupported {field} {rope.GetRawText()}: expected null or an object.");
             var ropeType = OptionalString(rope, "rope_type") ?? OptionalString(rope, "type") ?? "default";
-            if (ropeType != "default")
+            if (ropeType != "default" && !(multimodalRope && ropeType == "mrope"))
                 throw new FormatException($"Unsupported {field} with rope type \"{ropeType}\" ({rope.GetRawText()}): only plain rotary embeddings (rope_scaling null) are implemented.");
             if (OptionalDouble(rope, "rope_theta") is { } nested) theta = nested;
         }
@@ -144,7 +152,7 @@ internal static class Qwen2ConfigJson
         }
     }
 
-    private static IReadOnlyList<int> ReadTokenIds(JsonElement root, string field)
+    public static IReadOnlyList<int> ReadTokenIds(JsonElement root, string field)
     {
         if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return [];
         if (value.ValueKind == JsonValueKind.Number) return [ToInt(field, value)];
@@ -152,33 +160,33 @@ internal static class Qwen2ConfigJson
         throw new FormatException($"{field} must be a number or a list of numbers, got {value.GetRawText()}.");
     }
 
-    private static int RequiredInt(JsonElement root, string field) =>
+    public static int RequiredInt(JsonElement root, string field) =>
         OptionalInt(root, field) ?? throw new FormatException($"config.json has no \"{field}\".");
 
-    private static int? OptionalInt(JsonElement root, string field) =>
+    public static int? OptionalInt(JsonElement root, string field) =>
         root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? ToInt(field, value) : null;
 
-    private static int ToInt(string field, JsonElement value)
+    public static int ToInt(string field, JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)) return number;
         throw new FormatException($"{field} must be an integer, got {value.GetRawText()}.");
     }
 
-    private static double? OptionalDouble(JsonElement root, string field)
+    public static double? OptionalDouble(JsonElement root, string field)
     {
         if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind == JsonValueKind.Number) return value.GetDouble();
         throw new FormatException($"{field} must be a number, got {value.GetRawText()}.");
     }
 
-    private static bool? OptionalBool(JsonElement root, string field)
+    public static bool? OptionalBool(JsonElement root, string field)
     {
         if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
         throw new FormatException($"{field} must be true or false, got {value.GetRawText()}.");
     }
 
-    private static string? OptionalString(JsonElement root, string field)
+    public static string? OptionalString(JsonElement root, string field)
     {
         if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind == JsonValueKind.String) return value.GetString();

@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace PanGym.Backbone;
 
-/// <summary>The SiLU-gated feed-forward block of Qwen2 (SwiGLU, Shazeer 2020): down(silu(gate(x)) ⊙ up(x)), no biases.</summary>
+/// <summary>
+/// The SiLU-gated feed-forward block of Qwen2 (SwiGLU, Shazeer 2020): down(silu(gate(x)) ⊙ up(x)), without biases in the
+/// language model and with them in Qwen2.5-VL's vision blocks.
+/// </summary>
 internal sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "gate_proj")]
@@ -16,11 +19,15 @@ internal sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "down_proj")]
     private readonly Linear _downProj;
 
-    public Qwen2Mlp(Qwen2Config config, ScalarType dtype) : base("Qwen2Mlp")
+    public Qwen2Mlp(Qwen2Config config, ScalarType dtype) : this(config.HiddenSize, config.IntermediateSize, hasBias: false, dtype)
     {
-        _gateProj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false, dtype: dtype);
-        _upProj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false, dtype: dtype);
-        _downProj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: false, dtype: dtype);
+    }
+
+    public Qwen2Mlp(long hiddenSize, long intermediateSize, bool hasBias, ScalarType dtype) : base("Qwen2Mlp")
+    {
+        _gateProj = nn.Linear(hiddenSize, intermediateSize, hasBias: hasBias, dtype: dtype);
+        _upProj = nn.Linear(hiddenSize, intermediateSize, hasBias: hasBias, dtype: dtype);
+        _downProj = nn.Linear(intermediateSize, hiddenSize, hasBias: hasBias, dtype: dtype);
         RegisterComponents();
     }
 

@@ -32,13 +32,18 @@ public sealed class Qwen2Model : nn.Module
     {
     }
 
-    /// <summary>Builds the modules; <paramref name="initialize"/> false skips the random initialisation (weights are about to be loaded).</summary>
-    internal Qwen2Model(Qwen2Config config, ScalarType? dtype, bool initialize) : base("Qwen2ForCausalLM")
+    /// <summary>
+    /// Builds the modules; <paramref name="initialize"/> false skips the random initialisation (weights are about to be
+    /// loaded). With <paramref name="multimodalRopeSection"/> the model is Qwen2.5-VL's language model, whose positions
+    /// may be 3-D (temporal, height, width; see <see cref="ForwardEmbeddings"/>).
+    /// </summary>
+    internal Qwen2Model(Qwen2Config config, ScalarType? dtype, bool initialize, IReadOnlyList<int>? multimodalRopeSection = null) : base("Qwen2ForCausalLM")
     {
         var weightDtype = dtype ?? ScalarType.Float32;
         if (!TorchDtypeNames.IsFloatingPoint(weightDtype))
             throw new ArgumentException($"Unsupported weight dtype {weightDtype}: expected float32, bfloat16 or float16.", nameof(dtype));
         Config = config;
+        MultimodalRopeSection = multimodalRopeSection?.ToArray();
         _decoder = new Qwen2Decoder(config, weightDtype);
         if (!config.TieWordEmbeddings)
             _lmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false, dtype: weightDtype);
@@ -48,6 +53,12 @@ public sealed class Qwen2Model : nn.Module
 
     /// <summary>The architecture this model was built for.</summary>
     public Qwen2Config Config { get; }
+
+    /// <summary>
+    /// For Qwen2.5-VL's language model, how many of each head's rotary frequency pairs follow the temporal, height and
+    /// width position (<c>mrope_section</c>); null for a text-only Qwen2.
+    /// </summary>
+    public IReadOnlyList<int>? MultimodalRopeSection { get; }
 
     /// <summary>The dtype the weights are held in now.</summary>
     public ScalarType DType => _decoder.EmbedTokens.weight!.dtype;
@@ -78,7 +89,8 @@ public sealed class Qwen2Model : nn.Module
     /// <param name="inputsEmbeds">Input embeddings [B, T, H] in the model's dtype.</param>
     /// <param name="cache">Keys and values of the earlier positions; the T new ones are appended to it.</param>
     /// <param name="positions">Absolute positions [T] or [B, T] for the rotary embedding; by default
-    /// cache length + 0 … T − 1. They move the rotation only: which slots see which is the mask's business.</param>
+    /// cache length + 0 … T − 1. They move the rotation only: which slots see which is the mask's business. A model with
+    /// <see cref="MultimodalRopeSection"/> also takes 3-D positions [3, B or 1, T] (temporal, height, width; M-RoPE).</param>
     /// <param name="attentionMask">Boolean [T, T_total] or [B, 1, T, T_total] (T_total = cache length + T;
     /// true = may attend) that replaces the default causal mask, for example a block-causal mask in which query slots
     /// see neither their own nor later states. A query row with nothing allowed attends to nothing (zero attention output).</param>
@@ -95,8 +107,9 @@ public sealed class Qwen2Model : nn.Module
         var pastLength = cache?.Length ?? 0;
 
         using var scope = NewDisposeScope();
-        var absolutePositions = ResolvePositions(positions, batch, length, pastLength, inputsEmbeds.device);
-        var (cos, sin) = RotaryEmbedding.CosSin(absolutePositions, Config.HeadDim, Config.RopeTheta, DType);
+        var (cos, sin) = positions is not null && IsMultimodal(positions)
+            ? RotaryEmbedding.MultimodalCosSin(ResolveMultimodalPositions(positions, batch, length), Config.HeadDim, Config.RopeTheta, MultimodalRopeSection!, DType)
+            : RotaryEmbedding.CosSin(ResolvePositions(positions, batch, length, pastLength, inputsEmbeds.device), Config.HeadDim, Config.RopeTheta, DType);
         var mask = attentionMask is null
             ? CausalMask(length, pastLength, inputsEmbeds.device)
             : ValidateMask(attentionMask, batch, length, pastLength + length);
@@ -134,6 +147,24 @@ public sealed class Qwen2Model : nn.Module
         if (shaped.dim() != 2 || shaped.shape[1] != length || (shaped.shape[0] != batch && shaped.shape[0] != 1))
             throw new ArgumentException($"positions must be [{length}] or [{batch}, {length}], got [{string.Join(", ", positions.shape)}].", nameof(positions));
         return shaped;
+    }
+
+    /// <summary>Whether <paramref name="positions"/> are M-RoPE's 3-D ones [3, B, T]; only a multimodal model takes them.</summary>
+    private bool IsMultimodal(Tensor positions)
+    {
+        if (positions.dim() != 3) return false;
+        if (MultimodalRopeSection is null)
+            throw new ArgumentException($"positions [{string.Join(", ", positions.shape)}] are 3-D (M-RoPE), but this model has no mrope_section: pass [T] or [B, T].", nameof(positions));
+        return true;
+    }
+
+    private static Tensor ResolveMultimodalPositions(Tensor positions, long batch, long length)
+    {
+        if (positions.dtype is not (ScalarType.Int64 or ScalarType.Int32))
+            throw new ArgumentException($"positions must be integers, got {positions.dtype}.", nameof(positions));
+        if (positions.shape[0] != 3 || positions.shape[2] != length || (positions.shape[1] != batch && positions.shape[1] != 1))
+            throw new ArgumentException($"3-D positions must be [3, {batch} or 1, {length}], got [{string.Join(", ", positions.shape)}].", nameof(positions));
+        return positions;
     }
 
     /// <summary>The default mask: new position i (absolute past + i) sees keys 0 … past + i. None for a single position.</summary>

@@ -99,20 +99,33 @@ public sealed class EpisodeWindowSampler
     /// [B, L+1, H, W, 3] (it joins the current dispose scope), actions and origins. The position moves on only when
     /// the batch was read whole.
     /// </summary>
+    /// <param name="shard">
+    /// In data-parallel training, the rows of the batch (the global batch) that this process takes: only their windows
+    /// are read and returned, and the position moves past the whole batch, so the processes' shards together are the
+    /// batch a single process draws. Null: the whole batch.
+    /// </param>
     /// <exception cref="EpisodeDatasetException">An episode's frames file is missing or corrupt.</exception>
-    public EpisodeWindowBatch NextBatch()
+    /// <exception cref="ArgumentException">The shard is of a batch of another size.</exception>
+    public EpisodeWindowBatch NextBatch(BatchShard? shard = null)
     {
-        int batch = Config.BatchSize, steps = Config.WindowSteps;
+        shard ??= BatchShard.Whole(Config.BatchSize);
+        if (shard.Total != Config.BatchSize)
+            throw new ArgumentException($"The shard is of a batch of {shard.Total} windows, but this sampler draws batches of {Config.BatchSize}.", nameof(shard));
+        int batch = shard.Count, steps = Config.WindowSteps;
         int frameBytes = Dataset.Info.FrameHeight * Dataset.Info.FrameWidth * Image.Channels;
         int windowBytes = checked((steps + 1) * frameBytes);
         var buffer = new byte[checked(batch * windowBytes)];
         var windows = new EpisodeWindow[batch];
         var (epoch, index) = (_epoch, _index);
-        for (int b = 0; b < batch; b++)
+        for (int row = 0; row < shard.Total; row++)
         {
-            var (episode, start) = Locate(OrderOf(epoch)[index]);
-            Array.Copy(_cache.Get(episode), (long)start * frameBytes, buffer, (long)b * windowBytes, windowBytes);
-            windows[b] = new EpisodeWindow(episode.Id, start, [.. episode.Actions.Skip(start).Take(steps)]);
+            int b = row - shard.Offset;
+            if (b >= 0 && b < batch)
+            {
+                var (episode, start) = Locate(OrderOf(epoch)[index]);
+                Array.Copy(_cache.Get(episode), (long)start * frameBytes, buffer, (long)b * windowBytes, windowBytes);
+                windows[b] = new EpisodeWindow(episode.Id, start, [.. episode.Actions.Skip(start).Take(steps)]);
+            }
             if (++index == WindowCount) (epoch, index) = (epoch + 1, 0);
         }
         (_epoch, _index) = (epoch, index);

@@ -19,18 +19,21 @@ public sealed class DynamicsEvaluator(EvaluationConfig? config = null)
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="simulator"/>'s held-out episodes.</summary>
     /// <param name="simulator">The ground-truth environment, at the model's frame size.</param>
     /// <param name="model">The predictor under test.</param>
-    /// <param name="noHistory">The same model with its history cut to the last state (<see cref="PredictorHistory.LastStateOnly"/>);
+    /// <param name="noHistory">The same model with its history cut to the last state (<see cref="WorldModel.HistoryWindow.LastStateOnly"/>);
     /// null skips the ablation. It matters where <see cref="IGroundTruthSimulator.HasHiddenState"/>.</param>
+    /// <param name="openLoop">The same model without the closed loop (<see cref="Imagination.ClosedLoop.Off"/>), whose drift the report
+    /// shows beside the model's; null skips it.</param>
     /// <param name="details">Facts for the report's header (checkpoint, sampling, …).</param>
     /// <param name="progress">Told the name of each stage as it starts.</param>
     /// <exception cref="ArgumentException">A predictor's frame size differs from the environment's.</exception>
     public EvaluationReport Evaluate(IGroundTruthSimulator simulator, IFramePredictor model, IFramePredictor? noHistory = null,
-        IReadOnlyList<KeyValuePair<string, string>>? details = null, IProgress<string>? progress = null)
+        IReadOnlyList<KeyValuePair<string, string>>? details = null, IProgress<string>? progress = null, IFramePredictor? openLoop = null)
     {
         ArgumentNullException.ThrowIfNull(simulator);
         ArgumentNullException.ThrowIfNull(model);
         CheckSize(simulator, model);
         if (noHistory is not null) CheckSize(simulator, noHistory);
+        if (openLoop is not null) CheckSize(simulator, openLoop);
         var clock = Stopwatch.StartNew();
         int size = simulator.FrameSize;
         var scoring = new FrameScoring(simulator.Probe, size, Config);
@@ -77,6 +80,7 @@ public sealed class DynamicsEvaluator(EvaluationConfig? config = null)
         var rolloutScores = RolloutScores(rollouts);
         var drift = DriftCurve.From(model.Name, rolloutScores);
         var driftCopy = DriftCurve.From(copyLast.Name, RolloutScores(Rollouts(copyLast)));
+        var driftOpenLoop = openLoop is null ? null : DriftCurve.From(openLoop.Name, RolloutScores(Rollouts(openLoop)));
 
         progress?.Report("smoothness");
         var smoothness = new SmoothnessMetrics(
@@ -97,7 +101,7 @@ public sealed class DynamicsEvaluator(EvaluationConfig? config = null)
             .Select((e, i) => new RolloutSample(e.Seed, e.Actions, e.Frames, rollouts[i]))
             .ToArray();
         return new EvaluationReport(simulator.Name, size, Config, details ?? [], oneStepMetrics, OneStepMetrics.From(copyLast.Name, oneStepCopy),
-            drift, driftCopy, smoothness, rolloutConsistency, ablation, samples, clock.Elapsed);
+            drift, driftCopy, smoothness, rolloutConsistency, ablation, samples, clock.Elapsed, driftOpenLoop);
     }
 
     static void CheckSize(IGroundTruthSimulator simulator, IFramePredictor predictor)

@@ -25,8 +25,9 @@ public sealed record EvaluationConfig
     /// <param name="stillTolerance">Action fidelity: the least allowed miss in pixels, so that objects expected still may be off by the probe's rounding.</param>
     /// <param name="areaTolerance">Consistency: an object's probed area may differ from the true frame's by this fraction.</param>
     /// <param name="sampleVideos">Rollouts shown as videos beside the truth in the report.</param>
+    /// <param name="rolloutTolerance">Rollout action fidelity: the most pixels an imagined object may be from the true one.</param>
     public EvaluationConfig(int episodes = 8, int horizon = 64, int seed = 0, double relativeTolerance = 0.5, double stillTolerance = 0.5,
-        double areaTolerance = 0.5, int sampleVideos = 3)
+        double areaTolerance = 0.5, int sampleVideos = 3, double rolloutTolerance = 1.0)
     {
         if (episodes < 2) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "The evaluation needs at least 2 episodes (a confidence interval needs two).");
         if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "The horizon must be at least 1 step.");
@@ -38,9 +39,11 @@ public sealed record EvaluationConfig
             throw new ArgumentOutOfRangeException(nameof(stillTolerance), stillTolerance, "The still tolerance must be a non-negative number of pixels.");
         if (!(areaTolerance > 0 && areaTolerance < 1))
             throw new ArgumentOutOfRangeException(nameof(areaTolerance), areaTolerance, "The area tolerance must lie in (0, 1).");
+        if (!(rolloutTolerance > 0 && double.IsFinite(rolloutTolerance)))
+            throw new ArgumentOutOfRangeException(nameof(rolloutTolerance), rolloutTolerance, "The rollout tolerance must be a positive number of pixels.");
         if (sampleVideos < 0) throw new ArgumentOutOfRangeException(nameof(sampleVideos), sampleVideos, "The number of sample videos cannot be negative.");
-        (Episodes, Horizon, Seed, RelativeTolerance, StillTolerance, AreaTolerance, SampleVideos) =
-            (episodes, horizon, seed, relativeTolerance, stillTolerance, areaTolerance, sampleVideos);
+        (Episodes, Horizon, Seed, RelativeTolerance, StillTolerance, AreaTolerance, SampleVideos, RolloutTolerance) =
+            (episodes, horizon, seed, relativeTolerance, stillTolerance, areaTolerance, sampleVideos, rolloutTolerance);
     }
 
     /// <summary>8 episodes to horizon 64.</summary>
@@ -66,6 +69,9 @@ public sealed record EvaluationConfig
 
     /// <summary>Allowed relative difference of an object's area.</summary>
     public double AreaTolerance { get; }
+
+    /// <summary>Rollout action fidelity's tolerance: the most pixels an imagined object may be from the true one.</summary>
+    public double RolloutTolerance { get; }
 
     /// <summary>Rollouts shown as videos.</summary>
     public int SampleVideos { get; }

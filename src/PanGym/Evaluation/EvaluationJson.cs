@@ -49,6 +49,7 @@ internal static class EvaluationJson
                 ["horizons"] = new JsonArray([.. Enumerable.Range(1, report.Drift.Horizon).Select(h => (JsonNode)h)]),
                 ["model"] = Drift(report.Drift),
                 ["copy_last"] = Drift(report.DriftCopyLast),
+                ["open_loop"] = report.DriftOpenLoop is { } open ? Drift(open) : null,
             },
             ["smoothness"] = new JsonObject
             {
@@ -101,6 +102,8 @@ internal static class EvaluationJson
         ["position_error"] = Series(curve.PositionError),
         ["missing_objects"] = Series(curve.MissingObjects),
         ["consistency"] = Series(curve.Consistency),
+        ["rollout_fidelity"] = Series(curve.RolloutFidelity),
+        ["sharpness"] = Series(curve.Sharpness),
     };
 
     static JsonObject Series(IReadOnlyList<Estimate> estimates) => new()

@@ -18,6 +18,7 @@ namespace PanGym.Evaluation;
 /// <param name="Ablation">The no-history ablation, when it was run (environments with hidden state).</param>
 /// <param name="Samples">Rollouts beside the truth, for the videos.</param>
 /// <param name="Elapsed">Wall time of the evaluation.</param>
+/// <param name="DriftOpenLoop">The drift of the same model without the closed loop, when it was measured.</param>
 public sealed record EvaluationReport(
     string Environment,
     int FrameSize,
@@ -31,7 +32,8 @@ public sealed record EvaluationReport(
     Estimate RolloutConsistency,
     AblationResult? Ablation,
     IReadOnlyList<RolloutSample> Samples,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed,
+    DriftCurve? DriftOpenLoop = null)
 {
     /// <summary>The held-out reset seeds.</summary>
     public IReadOnlyList<int> Seeds => Config.EpisodeSeeds;

@@ -58,10 +58,11 @@ public static class EvaluationReportWriter
             return name;
         }
 
-        var psnrPlot = ReportPlots.DriftPsnr(report);
-        var positionPlot = ReportPlots.DriftPosition(report);
-        Figure("drift-psnr.png", psnrPlot);
-        Figure("drift-state.png", positionPlot);
+        var plots = new DriftPlots(ReportPlots.DriftPsnr(report), ReportPlots.DriftPosition(report), ReportPlots.DriftFidelity(report), ReportPlots.DriftSharpness(report));
+        Figure("drift-psnr.png", plots.Psnr);
+        Figure("drift-state.png", plots.Position);
+        Figure("drift-fidelity.png", plots.Fidelity);
+        Figure("drift-sharpness.png", plots.Sharpness);
 
         var gifs = new List<(string Name, byte[] Bytes, RolloutSample Sample)>();
         try
@@ -80,7 +81,7 @@ public static class EvaluationReportWriter
             note = $"The rollout videos are missing: {e.Message}";
         }
 
-        Compose(document, report, (psnrPlot, positionPlot), gifs, note);
+        Compose(document, report, plots, gifs, note);
         string markdown = Path.Combine(root, MarkdownFileName);
         string html = Path.Combine(root, HtmlFileName);
         string metrics = Path.Combine(root, MetricsFileName);
@@ -90,7 +91,7 @@ public static class EvaluationReportWriter
         return new EvaluationReportFiles(root, metrics, markdown, html, figures, videos, note);
     }
 
-    static void Compose(ReportDocument doc, EvaluationReport report, (byte[] Psnr, byte[] Position) plots,
+    static void Compose(ReportDocument doc, EvaluationReport report, DriftPlots plots,
         IReadOnlyList<(string Name, byte[] Bytes, RolloutSample Sample)> gifs, string? note)
     {
         var config = report.Config;
@@ -119,20 +120,35 @@ public static class EvaluationReportWriter
             $"({Percent(report.OneStepCopyLast.ActionFidelity.Mean)} of them).");
 
         doc.Heading(2, "Long-horizon drift (autoregressive rollouts)");
-        doc.Paragraph("From each episode's first frame the model imagines the whole episode, its predicted states fed back into its history (KV cache) " +
-            "and its decoded frames into its decoder; each imagined frame is compared with the true frame at the same horizon.");
+        doc.Paragraph("From each episode's first frame the model imagines the whole episode: its decoded frames feed its decoder and, with the " +
+            "closed loop (PAN §5), their encodings feed its history; without it (open loop) its predicted states do. Each imagined frame is " +
+            "compared with the true frame at the same horizon." + (report.DriftOpenLoop is null ? "" : " The open loop's curves stand beside the closed loop's."));
         doc.Figure("drift-psnr.png", "image/png", plots.Psnr, "PSNR of the h-th imagined frame against the truth (mean over episodes, 95 % band).");
         doc.Figure("drift-state.png", "image/png", plots.Position, "Probed position error of the h-th imagined frame (missing objects count as the frame's side).");
+        doc.Figure("drift-fidelity.png", "image/png", plots.Fidelity,
+            $"Rollout action fidelity: share of episodes whose h-th imagined frame has every true object within {config.RolloutTolerance.ToString(CultureInfo.InvariantCulture)} px of the truth, and nothing else (Wilson band).");
+        doc.Figure("drift-sharpness.png", "image/png", plots.Sharpness,
+            "Sharpness: high-frequency energy (squared Laplacian) of the h-th imagined frame over the true frame's; 1 is as sharp as the truth, below it a smear, above it noise.");
         var horizons = Enumerable.Range(0, 16).Select(k => 1 << k).TakeWhile(h => h < config.Horizon).Append(config.Horizon).ToArray();
-        doc.Table(["horizon", "PSNR model (dB)", "PSNR copy-last (dB)", "position error model (px)", "position error copy-last (px)", "consistency model"],
+        var open = report.DriftOpenLoop;
+        doc.Table(
+            [
+                "horizon", "pixel MSE model", "pixel MSE copy-last", "position error model (px)", "position error copy-last (px)",
+                "rollout fidelity model", "sharpness model", "consistency model",
+                .. open is null ? Array.Empty<string>() : ["position error open loop (px)", "rollout fidelity open loop", "sharpness open loop"],
+            ],
             horizons.Select(h => (IReadOnlyList<string>)
             [
                 h.ToString(CultureInfo.InvariantCulture),
-                Number(report.Drift.Psnr[h - 1], "F2"),
-                Number(report.DriftCopyLast.Psnr[h - 1], "F2"),
+                Number(report.Drift.MeanSquaredError[h - 1], "F1"),
+                Number(report.DriftCopyLast.MeanSquaredError[h - 1], "F1"),
                 Number(report.Drift.PositionError[h - 1], "F2"),
                 Number(report.DriftCopyLast.PositionError[h - 1], "F2"),
+                Percent(report.Drift.RolloutFidelity[h - 1]),
+                Number(report.Drift.Sharpness[h - 1], "F2"),
                 Percent(report.Drift.Consistency[h - 1]),
+                .. open is null ? Array.Empty<string>() :
+                    [Number(open.PositionError[h - 1], "F2"), Percent(open.RolloutFidelity[h - 1]), Number(open.Sharpness[h - 1], "F2")],
             ]));
 
         doc.Heading(2, "Smoothness and consistency");
@@ -197,4 +213,7 @@ public static class EvaluationReportWriter
             File.Delete(temporary);
         }
     }
+
+    /// <summary>The report's drift figures as PNG bytes.</summary>
+    sealed record DriftPlots(byte[] Psnr, byte[] Position, byte[] Fidelity, byte[] Sharpness);
 }

@@ -7,4 +7,8 @@ namespace PanGym.Evaluation;
 /// <param name="PositionError">Mean distance between probed and true positions over the true objects, a missing object counting as the frame's side.</param>
 /// <param name="MissingShare">Share of the true objects the probe did not find.</param>
 /// <param name="Consistent">The probe finds exactly the true objects (count and colours) with areas within the tolerance.</param>
-internal readonly record struct FrameScore(double MeanSquaredError, double Ssim, bool Faithful, double PositionError, double MissingShare, bool Consistent);
+/// <param name="OnTrack">Rollout action fidelity: every true object found within <see cref="EvaluationConfig.RolloutTolerance"/> of its
+/// true position, and nothing else.</param>
+/// <param name="Sharpness">The predicted frame's <see cref="Evaluation.Sharpness.HighFrequencyEnergy"/> over the true frame's.</param>
+internal readonly record struct FrameScore(double MeanSquaredError, double Ssim, bool Faithful, double PositionError, double MissingShare, bool Consistent,
+    bool OnTrack, double Sharpness);

@@ -21,6 +21,7 @@ internal sealed class FrameScoring(IStateProbe probe, int frameSize, EvaluationC
     {
         var found = probe.Probe(predicted).ToDictionary(o => o.Name);
         bool faithful = found.Count == positions.Count;
+        bool onTrack = faithful;
         double errorSum = 0;
         int missing = 0;
         foreach (var (name, (x, y)) in positions)
@@ -30,10 +31,12 @@ internal sealed class FrameScoring(IStateProbe probe, int frameSize, EvaluationC
                 missing++;
                 errorSum += frameSize;
                 faithful = false;
+                onTrack = false;
                 continue;
             }
             double miss = Math.Sqrt((seen.X - x) * (seen.X - x) + (seen.Y - y) * (seen.Y - y));
             errorSum += miss;
+            if (miss > config.RolloutTolerance) onTrack = false;
             if (displacements is not null)
             {
                 var (dx, dy) = displacements.TryGetValue(name, out var d) ? d : (0, 0);
@@ -49,6 +52,15 @@ internal sealed class FrameScoring(IStateProbe probe, int frameSize, EvaluationC
             displacements is not null && faithful,
             errorSum / count,
             (double)missing / count,
-            consistent);
+            consistent,
+            onTrack,
+            SharpnessRatio(predicted, truth));
     }
+
+    /// <summary>
+    /// The predicted frame's high-frequency energy over the true frame's; the true energy is floored at 1 (one byte
+    /// level squared), so that a flat true frame gives a finite ratio.
+    /// </summary>
+    static double SharpnessRatio(Image predicted, Image truth) =>
+        Sharpness.HighFrequencyEnergy(predicted) / Math.Max(1, Sharpness.HighFrequencyEnergy(truth));
 }

@@ -5,98 +5,99 @@ using static TorchSharp.torch;
 namespace PanGym.Imagination;
 
 /// <summary>
-/// Imagines B action sequences from one shared history in a batch: every step of all trajectories is one forward pass
-/// of the dynamics, each trajectory reading its own KV cache branched from the shared one (<see cref="LatentHistory.Select"/>)
-/// so that the shared past is never recomputed. Imagination stays in latent space unless the reward reads frames or
-/// frames are kept. This is what planners score candidate plans with.
+/// Imagines B action sequences from one shared past in a batch, through the <see cref="ImaginationEngine"/>: every step
+/// of all trajectories is one engine step over rows branched from the shared trajectory (<see cref="ImaginedTrajectories.Select"/>),
+/// so that the shared past is never recomputed. This is what planners score candidate plans with.
 /// </summary>
 /// <remarks>
 /// <para>With <see cref="ImaginationOptions.ShareBranches"/>, trajectories that agree on their first t actions share one
-/// row for those steps: the rollout is a prefix tree whose depth-t rows are the distinct t-action prefixes. A planner's
-/// population shares much: at most |candidates| distinct first actions, and a converged CEM distribution draws many
-/// identical sequences. Each row's result is what imagining its sequence alone gives.</para>
-/// <para>Cost per step: one dynamics pass over the rows (a turn of tokens each, attending to the shared past plus the
-/// branch), one branch copy of the KV cache, and when frames are needed, K decoder passes. Rows go through in passes of at
-/// most <see cref="ImaginationOptions.MaxRowsPerPass"/>: on a CPU a pass of a few dozen rows already runs the matrix
-/// products near their peak, and larger ones only grow the working set (measured slower per row).</para>
+/// row for those steps: the rollout is a prefix tree (<see cref="PrefixTree"/>) whose depth-t rows are the distinct
+/// t-action prefixes. A planner's population shares much: at most |candidates| distinct first actions, and a converged
+/// CEM distribution draws many identical sequences. Each row's result is what imagining its sequence alone gives (exactly
+/// so when decoding is deterministic: temperature 0 and no context noise, as <see cref="ImaginationOptions.DefaultRollout"/>).</para>
+/// <para>Cost per step: one engine step over the rows (a turn of tokens each, attending to the shared past plus the
+/// branch; a decode when the closed loop or the reward needs frames) and one branch copy of the KV cache. Rows go through
+/// in passes of at most <see cref="ImaginationOptions.MaxRowsPerPass"/>: on a CPU a pass of a few dozen rows already runs
+/// the matrix products near their peak, and larger ones only grow the working set (measured slower per row).</para>
 /// </remarks>
-/// <param name="model">The world model whose dynamics (and decoder, when frames are needed) imagine.</param>
-/// <param name="options">Discount, sharing, what to keep, decoding; default <see cref="ImaginationOptions.Default"/>.</param>
-public sealed class BatchedImagination(WorldModel.WorldModel model, ImaginationOptions? options = null)
+public sealed class BatchedImagination
 {
-    readonly WorldModel.WorldModel _model = model ?? throw new ArgumentNullException(nameof(model));
+    /// <summary>Imagination over <paramref name="model"/> (not owned) with <paramref name="options"/> (default <see cref="ImaginationOptions.Default"/>).</summary>
+    public BatchedImagination(WorldModel.WorldModel model, ImaginationOptions? options = null)
+    {
+        Options = options ?? ImaginationOptions.Default;
+        Engine = new ImaginationEngine(model, Options.Rollout);
+    }
 
     /// <summary>The options.</summary>
-    public ImaginationOptions Options { get; } = options ?? ImaginationOptions.Default;
+    public ImaginationOptions Options { get; }
+
+    /// <summary>The engine every step goes through.</summary>
+    public ImaginationEngine Engine { get; }
 
     /// <summary>
-    /// Imagines every sequence in <paramref name="sequences"/> (B lists of H actions) from the history
-    /// <paramref name="root"/> of one trajectory whose current state is <paramref name="rootState"/>, scoring each step with
-    /// <paramref name="reward"/>. The root is not changed.
+    /// Imagines every sequence in <paramref name="sequences"/> (B lists of H actions) from <paramref name="root"/>, one
+    /// trajectory (batch size 1) whose state and frame are where the sequences start, scoring each step with
+    /// <paramref name="reward"/>. The root is branched, never changed.
     /// </summary>
-    /// <param name="root">The shared history (batch size 1); it is branched, never appended to.</param>
-    /// <param name="rootState">The current state s_t [1, N, D], read by the first imagined turn.</param>
-    /// <param name="rootFrame">The current frame [1, 3, H, W] in model pixels; needed only when frames are decoded.</param>
-    /// <param name="sequences">B action sequences of the same length H ≥ 1.</param>
-    /// <param name="reward">Scores each imagined step.</param>
-    public ImaginationResult Imagine(LatentHistory root, Tensor rootState, Tensor? rootFrame, IReadOnlyList<IReadOnlyList<string>> sequences, IImaginedReward reward)
+    public ImaginationResult Imagine(ImaginedTrajectories root, IReadOnlyList<IReadOnlyList<string>> sequences, IImaginedReward reward)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(reward);
         int horizon = CheckSequences(sequences);
-        CheckRoot(root, rootState, horizon);
-        bool decode = reward.NeedsFrames || Options.KeepFrames;
-        if (decode) CheckFrame(rootFrame);
+        if (root.BatchSize != 1) throw new ArgumentException($"Imagination branches from one trajectory; this one holds {root.BatchSize}.", nameof(root));
+        bool framesWanted = reward.NeedsFrames || Options.KeepFrames;
+        if (Engine.Decodes(framesWanted) && root.Frame is null)
+            throw new ArgumentException("The steps decode frames (the closed loop, the reward or kept frames), so the root needs its current frame.", nameof(root));
 
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         int count = sequences.Count;
-        var (n, d) = (rootState.shape[1], rootState.shape[2]);
-        var latents = Options.KeepLatents ? zeros([count, horizon, n, d], device: rootState.device) : null;
-        var frames = Options.KeepFrames ? zeros([count, horizon, .. rootFrame!.shape[1..]], device: rootFrame.device) : null;
+        var latents = Options.KeepLatents ? zeros([count, horizon, .. root.State.shape[1..]], device: root.State.device) : null;
+        var frames = Options.KeepFrames ? zeros([count, horizon, .. root.Frame!.shape[1..]], device: root.Frame.device) : null;
         var rewards = Enumerable.Range(0, count).Select(_ => new double[horizon]).ToArray();
         var returns = new double[count];
         var lengths = Enumerable.Repeat(horizon, count).ToArray();
         var terminated = new bool[count];
-        using var generator = decode ? new Generator((ulong)Options.Seed, rootState.device) : null;
+        using var generator = Engine.Decodes(framesWanted) ? new Generator((ulong)Options.Seed, root.State.device) : null;
 
+        // The imagined futures read the engine's window, however few turns the root keeps.
+        var window = Engine.Options.WindowFor(Engine.Model);
+        if (root.History.Turns > window.MaxTurns)
+            throw new ArgumentException($"The root's history holds {root.History.Turns} turns, more than the imagination's window of {window.MaxTurns}.", nameof(root));
         var rowOf = new int[count];
         // The rows of the previous depth, in blocks of at most MaxRowsPerPass; the root is block 0 of depth −1.
-        var blocks = new List<RowBlock> { new(root, rootState, decode ? rootFrame : null, 0, Owned: false) };
+        var blocks = new List<RowBlock> { new(root, null, 0, Owned: false) };
         int computed = 0;
         try
         {
             for (int step = 0; step < horizon; step++)
             {
-                var (parents, actions, nextRowOf) = Branch(sequences, step, rowOf, terminated);
+                var (parents, actions, nextRowOf) = PrefixTree.Branch(sequences, step, rowOf, terminated, Options.ShareBranches);
                 if (parents.Length == 0) break;
                 var rowRewards = new double[parents.Length];
                 var rowTerminated = new bool[parents.Length];
                 var position = new int[parents.Length];
                 var next = new List<RowBlock>();
                 int offset = 0;
-                foreach (var chunk in Chunks(parents, blocks))
+                foreach (var (blockIndex, rows) in PrefixTree.Passes(parents, [.. blocks.Select(b => b.Offset)], Options.MaxRowsPerPass))
                 {
-                    using var chunkScope = NewDisposeScope();
-                    var block = chunk.Parent;
-                    var local = chunk.Rows.Select(row => parents[row] - block.Offset).ToArray();
-                    var indices = tensor(local, device: rootState.device);
-                    var history = block.History.Select(local);
-                    var chunkActions = chunk.Rows.Select(row => actions[row]).ToArray();
-                    var states = _model.PredictNext(history, block.States.index_select(0, indices), chunkActions);
-                    var decoded = decode ? _model.Decode(states, block.Frames!.index_select(0, indices), Options.Sampling, generator) : null;
-                    var scores = reward.Evaluate(new ImaginedStep(states, decoded, chunkActions, step));
-                    if (scores.Count != local.Length)
-                        throw new InvalidOperationException($"The reward returned {scores.Count} rewards for {local.Length} imagined rows.");
-                    for (int i = 0; i < local.Length; i++)
+                    using var passScope = NewDisposeScope();
+                    var block = blocks[blockIndex];
+                    var branch = block.Trajectories.Select([.. rows.Select(row => parents[row] - block.Offset)], window);
+                    var imagined = Engine.Step(branch, [.. rows.Select(row => actions[row])], generator, framesWanted) with { Step = step };
+                    var scores = reward.Evaluate(imagined);
+                    if (scores.Count != rows.Length)
+                        throw new InvalidOperationException($"The reward returned {scores.Count} rewards for {rows.Length} imagined rows.");
+                    for (int i = 0; i < rows.Length; i++)
                     {
-                        rowRewards[chunk.Rows[i]] = scores.Rewards[i];
-                        rowTerminated[chunk.Rows[i]] = scores.Terminated[i];
-                        position[chunk.Rows[i]] = offset + i;
+                        rowRewards[rows[i]] = scores.Rewards[i];
+                        rowTerminated[rows[i]] = scores.Terminated[i];
+                        position[rows[i]] = offset + i;
                     }
-                    next.Add(new RowBlock(history, states.DetachFromDisposeScope(), decoded?.DetachFromDisposeScope(), offset, Owned: true));
-                    offset += local.Length;
-                    computed += local.Length;
+                    next.Add(new RowBlock(branch, Options.KeepLatents ? imagined.Latents.DetachFromDisposeScope() : null, offset, Owned: true));
+                    offset += rows.Length;
+                    computed += rows.Length;
                 }
 
                 var alive = new List<long>();
@@ -120,10 +121,10 @@ public sealed class BatchedImagination(WorldModel.WorldModel model, ImaginationO
                 if (latents is not null || frames is not null)
                 {
                     using var keepScope = NewDisposeScope();
-                    var targets = tensor(alive.ToArray(), device: rootState.device);
-                    var sources = tensor(alivePositions.ToArray(), device: rootState.device);
-                    latents?.select(1, step).index_copy_(0, targets, cat(next.Select(block => block.States).ToArray(), 0).index_select(0, sources));
-                    frames?.select(1, step).index_copy_(0, targets, cat(next.Select(block => block.Frames!).ToArray(), 0).index_select(0, sources));
+                    var targets = tensor(alive.ToArray(), device: root.State.device);
+                    var sources = tensor(alivePositions.ToArray(), device: root.State.device);
+                    latents?.select(1, step).index_copy_(0, targets, cat(next.Select(block => block.Latents!).ToArray(), 0).index_select(0, sources));
+                    frames?.select(1, step).index_copy_(0, targets, cat(next.Select(block => block.Trajectories.Frame!).ToArray(), 0).index_select(0, sources));
                 }
                 foreach (var block in blocks) block.Dispose();
                 blocks = next;
@@ -140,13 +141,13 @@ public sealed class BatchedImagination(WorldModel.WorldModel model, ImaginationO
     }
 
     /// <summary>
-    /// The baseline that batching is measured against: the same sequences imagined one at a time, each from its own copy
-    /// of the shared history (batch size 1 throughout). Same results as <see cref="Imagine"/>.
+    /// The baseline that batching is measured against: the same sequences imagined one at a time, each from its own
+    /// branch of the root (batch size 1 throughout). The same results as <see cref="Imagine"/>.
     /// </summary>
-    public ImaginationResult ImagineEach(LatentHistory root, Tensor rootState, Tensor? rootFrame, IReadOnlyList<IReadOnlyList<string>> sequences, IImaginedReward reward)
+    public ImaginationResult ImagineEach(ImaginedTrajectories root, IReadOnlyList<IReadOnlyList<string>> sequences, IImaginedReward reward)
     {
         CheckSequences(sequences);
-        var parts = sequences.Select(sequence => Imagine(root, rootState, rootFrame, [sequence], reward)).ToArray();
+        var parts = sequences.Select(sequence => Imagine(root, [sequence], reward)).ToArray();
         try
         {
             using var scope = NewDisposeScope();
@@ -162,59 +163,14 @@ public sealed class BatchedImagination(WorldModel.WorldModel model, ImaginationO
         }
     }
 
-    /// <summary>The rows of depth <paramref name="step"/>: each row's parent row and action, and each live trajectory's row (−1 once terminated).</summary>
-    (long[] Parents, string[] Actions, int[] RowOf) Branch(IReadOnlyList<IReadOnlyList<string>> sequences, int step, int[] rowOf, bool[] terminated)
-    {
-        var parents = new List<long>();
-        var actions = new List<string>();
-        var nextRowOf = new int[sequences.Count];
-        var rows = new Dictionary<(int Parent, string Action), int>();
-        for (int b = 0; b < sequences.Count; b++)
-        {
-            if (terminated[b])
-            {
-                nextRowOf[b] = -1;
-                continue;
-            }
-            var action = sequences[b][step];
-            if (!Options.ShareBranches || !rows.TryGetValue((rowOf[b], action), out int row))
-            {
-                row = parents.Count;
-                parents.Add(rowOf[b]);
-                actions.Add(action);
-                if (Options.ShareBranches) rows[(rowOf[b], action)] = row;
-            }
-            nextRowOf[b] = row;
-        }
-        return (parents.ToArray(), actions.ToArray(), nextRowOf);
-    }
-
-    /// <summary>
-    /// The rows of the next depth in passes: grouped by the block their parent row lies in (so one branch of that block's
-    /// cache serves them), at most <see cref="ImaginationOptions.MaxRowsPerPass"/> a pass, in order within a group.
-    /// </summary>
-    IEnumerable<(RowBlock Parent, int[] Rows)> Chunks(long[] parents, List<RowBlock> blocks)
-    {
-        var groups = new List<int>[blocks.Count];
-        for (int row = 0; row < parents.Length; row++)
-        {
-            int block = blocks.FindLastIndex(b => b.Offset <= parents[row]);
-            (groups[block] ??= []).Add(row);
-        }
-        for (int block = 0; block < blocks.Count; block++)
-            foreach (var rows in (groups[block] ?? []).Chunk(Options.MaxRowsPerPass))
-                yield return (blocks[block], rows);
-    }
-
-    /// <summary>A block of rows of one depth: their branched history, latent states and frames; rows Offset … Offset + count − 1.</summary>
-    sealed record RowBlock(LatentHistory History, Tensor States, Tensor? Frames, int Offset, bool Owned) : IDisposable
+    /// <summary>A block of rows of one depth (rows Offset … Offset + count − 1) and their predicted states when kept.</summary>
+    sealed record RowBlock(ImaginedTrajectories Trajectories, Tensor? Latents, int Offset, bool Owned) : IDisposable
     {
         public void Dispose()
         {
             if (!Owned) return;
-            History.Dispose();
-            States.Dispose();
-            Frames?.Dispose();
+            Trajectories.Dispose();
+            Latents?.Dispose();
         }
     }
 
@@ -232,27 +188,5 @@ public sealed class BatchedImagination(WorldModel.WorldModel model, ImaginationO
             if (sequence.Any(a => a is null)) throw new ArgumentException($"Action sequence {b} holds a null action.", nameof(sequences));
         }
         return horizon;
-    }
-
-    void CheckRoot(LatentHistory root, Tensor rootState, int horizon)
-    {
-        ArgumentNullException.ThrowIfNull(rootState);
-        if (root.BatchSize != 1) throw new ArgumentException($"Imagination branches from the history of one trajectory; this one holds {root.BatchSize}.", nameof(root));
-        var dynamics = _model.Config.Dynamics;
-        if (rootState.dim() != 3 || rootState.shape[0] != 1 || rootState.shape[1] != dynamics.LatentTokens || rootState.shape[2] != dynamics.LatentWidth)
-            throw new ArgumentException($"The root state must be [1, {dynamics.LatentTokens}, {dynamics.LatentWidth}]; got [{string.Join(", ", rootState.shape)}].", nameof(rootState));
-        int limit = WindowedHistory.MaxTurnsFor(_model);
-        if (root.Turns + horizon > limit)
-            throw new ArgumentException(
-                $"The history holds {root.Turns} turns and the horizon adds {horizon}, beyond the {limit} turns the backbone's positions can read; shorten the horizon or the history window.", nameof(root));
-    }
-
-    void CheckFrame(Tensor? rootFrame)
-    {
-        int size = _model.Config.ImageSize;
-        if (rootFrame is null)
-            throw new ArgumentException("The reward reads decoded frames (or frames are kept), so the root frame is needed to decode from; pass it.", nameof(rootFrame));
-        if (rootFrame.dim() != 4 || rootFrame.shape[0] != 1 || rootFrame.shape[1] != 3 || rootFrame.shape[2] != size || rootFrame.shape[3] != size)
-            throw new ArgumentException($"The root frame must be [1, 3, {size}, {size}] model pixels; got [{string.Join(", ", rootFrame.shape)}].", nameof(rootFrame));
     }
 }

@@ -11,25 +11,25 @@ public sealed record ImaginationOptions
     /// share one row (and one branched KV cache) for those steps, as a prefix tree; the results are the same.</param>
     /// <param name="keepLatents">Return the imagined latent states [B, H, N, D].</param>
     /// <param name="keepFrames">Decode and return frames [B, H, 3, H, W] even when the reward does not read them.</param>
-    /// <param name="sampling">How frames are decoded when they are needed; default 4 deterministic Euler steps (temperature 0),
-    /// a planner's trade of fidelity for speed.</param>
+    /// <param name="rollout">The closed loop, decoding and history window of each step; default <see cref="DefaultRollout"/>.</param>
     /// <param name="seed">Seed of the decoder's noise.</param>
     /// <param name="maxRowsPerPass">Most trajectories (rows) one forward pass of the dynamics takes; more are split into passes.</param>
     public ImaginationOptions(double discount = 1.0, bool shareBranches = true, bool keepLatents = false, bool keepFrames = false,
-        FlowSamplingOptions? sampling = null, int seed = 0, int maxRowsPerPass = 64)
+        RolloutOptions? rollout = null, int seed = 0, int maxRowsPerPass = 64)
     {
         if (maxRowsPerPass < 1) throw new ArgumentOutOfRangeException(nameof(maxRowsPerPass), maxRowsPerPass, "A pass needs at least one row.");
-        MaxRowsPerPass = maxRowsPerPass;
         if (!(discount >= 0 && discount <= 1)) throw new ArgumentOutOfRangeException(nameof(discount), discount, "The discount γ must lie in [0, 1].");
-        Discount = discount;
-        ShareBranches = shareBranches;
-        KeepLatents = keepLatents;
-        KeepFrames = keepFrames;
-        Sampling = sampling ?? new FlowSamplingOptions(steps: 4, temperature: 0);
-        Seed = seed;
+        (Discount, ShareBranches, KeepLatents, KeepFrames) = (discount, shareBranches, keepLatents, keepFrames);
+        (Rollout, Seed, MaxRowsPerPass) = (rollout ?? DefaultRollout, seed, maxRowsPerPass);
     }
 
-    /// <summary>The defaults: undiscounted, shared branches, latents and frames not kept.</summary>
+    /// <summary>
+    /// A planner's rollouts: the closed loop with one deterministic Euler step per frame (with x-prediction one step gives
+    /// the decoder's expected frame, the cheapest frame a reward or the closed loop can read).
+    /// </summary>
+    public static RolloutOptions DefaultRollout { get; } = new(sampling: new FlowSamplingOptions(steps: 1, temperature: 0));
+
+    /// <summary>The defaults: undiscounted, shared branches, latents and frames not kept, <see cref="DefaultRollout"/>.</summary>
     public static ImaginationOptions Default { get; } = new();
 
     /// <summary>γ: the discount of later rewards.</summary>
@@ -44,8 +44,8 @@ public sealed record ImaginationOptions
     /// <summary>Whether frames are decoded and returned.</summary>
     public bool KeepFrames { get; }
 
-    /// <summary>How frames are decoded when they are needed.</summary>
-    public FlowSamplingOptions Sampling { get; }
+    /// <summary>The closed loop, decoding and history window of each step.</summary>
+    public RolloutOptions Rollout { get; }
 
     /// <summary>Seed of the decoder's noise.</summary>
     public int Seed { get; }

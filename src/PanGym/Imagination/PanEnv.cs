@@ -5,9 +5,10 @@ namespace PanGym.Imagination;
 
 /// <summary>
 /// A trained world model as a Gym environment (PAN's "world model as a simulator"): <see cref="Reset(int?, IReadOnlyDictionary{string, object?}?)"/>
-/// takes the starting observation, <see cref="Step"/> takes a text action, predicts ŝ_{t+1} from the whole history with
-/// the dynamics f (KV cache, bounded by <see cref="PanEnvOptions.History"/>), decodes ô_{t+1} with the decoder g, and
-/// returns it with the reward and termination of a pluggable <see cref="IImaginedReward"/>.
+/// takes the starting observation, <see cref="Step"/> takes a text action and steps the <see cref="ImaginationEngine"/>:
+/// the dynamics f predicts ŝ_{t+1} from the history (KV cache, within the window of <see cref="PanEnvOptions.Rollout"/>),
+/// the decoder g renders ô_{t+1}, the closed loop feeds h(ô_{t+1}) back (PAN §5); the frame is returned with the reward
+/// and termination of a pluggable <see cref="IImaginedReward"/>.
 /// </summary>
 /// <remarks>
 /// <para>Reset: the start frame comes through <c>options["observation"]</c> (as Gymnasium users pass extras), through the
@@ -64,7 +65,7 @@ public sealed class PanEnv : Env<Image, string>
     /// <summary>Steps taken in the current episode.</summary>
     public int StepCount { get; private set; }
 
-    /// <summary>Turns in the history the dynamics reads now (at most the window's <see cref="HistoryWindow.MaxTurns"/>).</summary>
+    /// <summary>Turns in the history the dynamics reads now (at most the window's <see cref="WorldModel.HistoryWindow.MaxTurns"/>).</summary>
     public int HistoryTurns => _simulation.Turns;
 
     /// <summary>The current latent state, N × D floats, row-major.</summary>
@@ -95,7 +96,7 @@ public sealed class PanEnv : Env<Image, string>
         _frame = observation.Clone();
         _terminated = false;
         StepCount = 0;
-        return new ResetResult<Image>(_frame.Clone(), _simulation.Info(0, new PanStepTiming(encode, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero)));
+        return new ResetResult<Image>(_frame.Clone(), _simulation.Info(0, PanStepTiming.OfReset(encode)));
     }
 
     /// <summary>Starts an episode at <paramref name="observation"/>; the typed form of <c>options["observation"]</c>.</summary>

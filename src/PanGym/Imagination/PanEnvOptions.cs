@@ -3,8 +3,8 @@ using PanGym.WorldModel;
 
 namespace PanGym.Imagination;
 
-/// <summary>How a <see cref="PanEnv"/> (and <see cref="PanVectorEnv"/>) behaves: its action space, decoding, reward, start
-/// frames and history bound. Validated once, here.</summary>
+/// <summary>How a <see cref="PanEnv"/> (and <see cref="PanVectorEnv"/>) behaves: its action space, how it imagines (closed loop,
+/// decoding, history window), its reward and start frames. Validated once, here.</summary>
 public sealed record PanEnvOptions
 {
     /// <summary>Creates options.</summary>
@@ -12,13 +12,12 @@ public sealed record PanEnvOptions
     /// <param name="enforceCandidates">Whether only the candidates are accepted; otherwise any text the model can read is.</param>
     /// <param name="maxActionLength">Longest action text in characters; default the dynamics' action token budget, which the
     /// byte tokenizer's one token per ASCII character meets.</param>
-    /// <param name="sampling">How each next frame is decoded; default the decoder's own defaults (<see cref="FlowSamplingOptions"/>).</param>
+    /// <param name="rollout">How each step is imagined: closed loop, decoding, history window; default <see cref="RolloutOptions.Default"/>.</param>
     /// <param name="reward">Reward and termination of each step; default zero reward, never terminating. A reset may replace it for one episode.</param>
     /// <param name="startObservations">Draws a start frame from the environment's seeded generator for a <c>Reset</c> that is not
     /// given one (so that the environment checker and autoresetting wrappers can reset it); null: a start frame must be given.</param>
-    /// <param name="history">The bound on the history the dynamics reads; default <see cref="HistoryWindow.Default"/>.</param>
     public PanEnvOptions(IReadOnlyList<string>? candidates = null, bool enforceCandidates = false, int? maxActionLength = null,
-        FlowSamplingOptions? sampling = null, IImaginedReward? reward = null, Func<Random, Image>? startObservations = null, HistoryWindow? history = null)
+        RolloutOptions? rollout = null, IImaginedReward? reward = null, Func<Random, Image>? startObservations = null)
     {
         if (candidates is not null && candidates.Any(c => c is null)) throw new ArgumentException("A candidate action is null.", nameof(candidates));
         if (enforceCandidates && (candidates is null || candidates.Count == 0))
@@ -27,13 +26,12 @@ public sealed record PanEnvOptions
         Candidates = candidates?.ToArray();
         EnforceCandidates = enforceCandidates;
         MaxActionLength = maxActionLength;
-        Sampling = sampling ?? new FlowSamplingOptions();
+        Rollout = rollout ?? RolloutOptions.Default;
         Reward = reward ?? DelegateReward.Zero;
         StartObservations = startObservations;
-        History = history ?? HistoryWindow.Default;
     }
 
-    /// <summary>The defaults: free text, no candidates, zero reward, the decoder's sampling defaults.</summary>
+    /// <summary>The defaults: free text, no candidates, zero reward, <see cref="RolloutOptions.Default"/>.</summary>
     public static PanEnvOptions Default { get; } = new();
 
     /// <summary>The candidate actions, or null.</summary>
@@ -45,8 +43,8 @@ public sealed record PanEnvOptions
     /// <summary>Longest action text in characters; null for the dynamics' action token budget.</summary>
     public int? MaxActionLength { get; }
 
-    /// <summary>How each next frame is decoded.</summary>
-    public FlowSamplingOptions Sampling { get; }
+    /// <summary>How each step is imagined.</summary>
+    public RolloutOptions Rollout { get; }
 
     /// <summary>The reward and termination of each step (unless a reset replaces it).</summary>
     public IImaginedReward Reward { get; }
@@ -54,6 +52,4 @@ public sealed record PanEnvOptions
     /// <summary>Draws a start frame when a reset is given none; null if none can be drawn.</summary>
     public Func<Random, Image>? StartObservations { get; }
 
-    /// <summary>The bound on the history the dynamics reads.</summary>
-    public HistoryWindow History { get; }
 }

@@ -7,23 +7,20 @@ using static TorchSharp.torch;
 namespace PanGym.Imagination;
 
 /// <summary>
-/// The engine behind <see cref="PanEnv"/> and <see cref="PanVectorEnv"/>: B trajectories started from frames and stepped
-/// together through GLP (dynamics over the windowed history, then the decoder), with their current latent states and
-/// frames held between steps.
+/// What <see cref="PanEnv"/> and <see cref="PanVectorEnv"/> share: B trajectories started from frames and stepped together
+/// through the <see cref="ImaginationEngine"/>, with the environment's checks of actions and start frames and its info.
 /// </summary>
 internal sealed class PanSimulation : IDisposable
 {
     readonly WorldModel.WorldModel _model;
-    readonly PanEnvOptions _options;
-    WindowedHistory? _history;
-    Tensor? _state;
-    Tensor? _frame;
+    readonly ImaginationEngine _engine;
+    ImaginedTrajectories? _trajectories;
     Generator? _generator;
 
     public PanSimulation(WorldModel.WorldModel model, PanEnvOptions options, int batchSize)
     {
         _model = model;
-        _options = options;
+        _engine = new ImaginationEngine(model, options.Rollout);
         BatchSize = batchSize;
         int limit = model.Config.Dynamics.MaxActionTokens;
         ActionSpace = new TextSpace(options.MaxActionLength ?? limit, candidates: options.Candidates, enforceCandidates: options.EnforceCandidates);
@@ -33,19 +30,17 @@ internal sealed class PanSimulation : IDisposable
             if (tokens > limit)
                 throw new ArgumentException($"The candidate action \"{candidate}\" has {tokens} tokens; this world model reads at most {limit}.", nameof(options));
         }
-        // The window must fit the backbone before the first reset.
-        WindowedHistory.EnsureFits(model, options.History);
     }
 
     public int BatchSize { get; }
 
     public TextSpace ActionSpace { get; }
 
-    public bool Started => _state is not null;
+    public bool Started => _trajectories is not null;
 
-    public int Turns => _history?.Turns ?? 0;
+    public int Turns => _trajectories?.History.Turns ?? 0;
 
-    public int Rebuilds => _history?.Rebuilds ?? 0;
+    public int Rebuilds => _trajectories?.History.Rebuilds ?? 0;
 
     /// <summary>Throws an <see cref="ArgumentException"/> that says why <paramref name="action"/> is not in the action space.</summary>
     public void CheckAction(string? action, string what)
@@ -79,47 +74,34 @@ internal sealed class PanSimulation : IDisposable
     public TimeSpan Start(IReadOnlyList<Image> observations, long seed)
     {
         var clock = Stopwatch.StartNew();
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var frame = _model.ToModelPixels(observations);
-        var state = _model.Encode(frame);
+        var trajectories = _engine.Start(observations);
         Release();
-        _history = new WindowedHistory(_model, BatchSize, _options.History);
-        _frame = frame.DetachFromDisposeScope();
-        _state = state.DetachFromDisposeScope();
+        _trajectories = trajectories;
         _generator = new Generator((ulong)seed, _model.Device);
         return clock.Elapsed;
     }
 
-    /// <summary>One step of every trajectory: ŝ_{t+1} from the history, ô_{t+1} decoded, the reward on both.</summary>
+    /// <summary>One step of every trajectory through the engine, and the reward on it.</summary>
     public (Image[] Frames, StepRewards Rewards, PanStepTiming Timing) Step(IReadOnlyList<string> actions, IImaginedReward reward, int step)
     {
-        if (_history is null || _state is null || _frame is null) throw new InvalidOperationException("The simulation has not started.");
-        using var noGrad = no_grad();
+        var trajectories = _trajectories ?? throw new InvalidOperationException("The simulation has not started.");
         using var scope = NewDisposeScope();
         var clock = Stopwatch.StartNew();
-        var next = _history.PredictNext(_state, actions);
-        var dynamics = clock.Elapsed;
-        var frame = _model.Decode(next, _frame, _options.Sampling, _generator);
-        var decode = clock.Elapsed - dynamics;
-        var rewards = reward.Evaluate(new ImaginedStep(next, frame, actions, step));
+        var imagined = _engine.Step(trajectories, actions, _generator) with { Step = step };
+        var imagine = clock.Elapsed;
+        var rewards = reward.Evaluate(imagined);
         if (rewards.Count != BatchSize)
             throw new InvalidOperationException($"The reward function returned {rewards.Count} rewards for {BatchSize} trajectories.");
-        var rewardTime = clock.Elapsed - dynamics - decode;
-        var images = WorldModel.WorldModel.FromModelPixels(frame);
-        _state.Dispose();
-        _frame.Dispose();
-        _state = next.DetachFromDisposeScope();
-        _frame = frame.DetachFromDisposeScope();
-        return (images, rewards, new PanStepTiming(TimeSpan.Zero, dynamics, decode, rewardTime));
+        var rewardTime = clock.Elapsed - imagine;
+        return (WorldModel.WorldModel.FromModelPixels(imagined.Frames!), rewards, new PanStepTiming(TimeSpan.Zero, imagine, rewardTime));
     }
 
-    /// <summary>The current latent state of trajectory <paramref name="row"/>, N × D floats, row-major.</summary>
+    /// <summary>The current latent state of trajectory <paramref name="row"/> (what the next turn reads), N × D floats, row-major.</summary>
     public float[] Latent(int row)
     {
-        if (_state is null) throw new InvalidOperationException("The simulation has not started.");
+        var trajectories = _trajectories ?? throw new InvalidOperationException("The simulation has not started.");
         using var scope = NewDisposeScope();
-        return _state[row].cpu().contiguous().data<float>().ToArray();
+        return trajectories.State[row].cpu().contiguous().data<float>().ToArray();
     }
 
     /// <summary>The info entries every reset and step report for trajectory <paramref name="row"/>.</summary>
@@ -135,10 +117,8 @@ internal sealed class PanSimulation : IDisposable
 
     void Release()
     {
-        _history?.Dispose();
-        _state?.Dispose();
-        _frame?.Dispose();
+        _trajectories?.Dispose();
         _generator?.Dispose();
-        (_history, _state, _frame, _generator) = (null, null, null, null);
+        (_trajectories, _generator) = (null, null);
     }
 }

@@ -96,7 +96,7 @@ public sealed class PanVectorEnv : IDisposable
         int running = Array.IndexOf(_terminated, false);
         // Finished rows still ride along in the batch (the cache's rows stay aligned); they read a running row's action and are ignored.
         var (frames, rewards, timing) = running < 0
-            ? (_frames, new StepRewards(new double[NumEnvs]), new PanStepTiming(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero))
+            ? (_frames, new StepRewards(new double[NumEnvs]), PanStepTiming.None)
             : _simulation.Step(actions.Select((a, i) => _terminated[i] ? actions[running] : a).ToArray(), _reward, _step++);
         var result = new VectorStepResult<Image>(new Image[NumEnvs], new double[NumEnvs], new bool[NumEnvs], new bool[NumEnvs], new Dictionary<string, object?>[NumEnvs]);
         for (int i = 0; i < NumEnvs; i++)
@@ -130,7 +130,7 @@ public sealed class PanVectorEnv : IDisposable
         _terminated = new bool[NumEnvs];
         _reward = reward ?? Options.Reward;
         _step = 0;
-        var timing = new PanStepTiming(encode, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+        var timing = PanStepTiming.OfReset(encode);
         return new VectorResetResult<Image>(frames.Select(f => f.Clone()).ToArray(), Enumerable.Range(0, NumEnvs).Select(i => _simulation.Info(i, timing)).ToArray());
     }
 

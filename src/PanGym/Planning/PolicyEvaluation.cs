@@ -31,6 +31,25 @@ public static class PolicyEvaluation
         Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward>? rewardFor = null, double confidence = 0.95)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        return Run(_ => policy, imagined, real, seeds, maxSteps, rewardFor, confidence);
+    }
+
+    /// <summary>
+    /// Runs the policy that <paramref name="policyFor"/> makes for each seed, once in imagination and once for real, each
+    /// time freshly made: a stochastic policy (random actions, a sampling planner) then draws the same numbers in both
+    /// worlds, so that the paired gap measures the world model, not the policy's own randomness.
+    /// </summary>
+    /// <param name="policyFor">A fresh policy for an episode from its seed (called twice per seed).</param>
+    /// <param name="imagined">The world model's environment; each episode starts at the real start frame.</param>
+    /// <param name="real">The real environment; <c>Reset(seed)</c> fixes each start state.</param>
+    /// <param name="seeds">One start state per seed (at least one).</param>
+    /// <param name="maxSteps">The most steps of each episode (both environments).</param>
+    /// <param name="rewardFor">The imagined episode's reward from the real start frame and info; null for the imagined environment's own.</param>
+    /// <param name="confidence">Confidence level of the gap's interval, in (0, 1).</param>
+    public static PolicyEvaluationResult Run(Func<int, ITextPolicy> policyFor, PanEnv imagined, Env<Image, string> real, IReadOnlyList<int> seeds, int maxSteps,
+        Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward>? rewardFor = null, double confidence = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(policyFor);
         ArgumentNullException.ThrowIfNull(imagined);
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -43,13 +62,13 @@ public static class PolicyEvaluation
         {
             var (start, startInfo) = real.Reset(seed);
             var startFrame = start.Clone();
-            var (realReturn, realSteps, realTerminated) = Episode(policy, real, start, startInfo, maxSteps);
+            var (realReturn, realSteps, realTerminated) = Episode(policyFor(seed), real, start, startInfo, maxSteps);
 
             var reward = rewardFor?.Invoke(startFrame, startInfo);
             try
             {
                 var (imaginedStart, _) = imagined.Reset(startFrame, seed, reward);
-                var (imaginedReturn, imaginedSteps, imaginedTerminated) = Episode(policy, imagined, imaginedStart, startInfo, maxSteps);
+                var (imaginedReturn, imaginedSteps, imaginedTerminated) = Episode(policyFor(seed), imagined, imaginedStart, startInfo, maxSteps);
                 episodes.Add(new EpisodeComparison(seed, imaginedReturn, realReturn, imaginedSteps, realSteps, imaginedTerminated, realTerminated));
             }
             finally

@@ -14,6 +14,12 @@ namespace PanGym.Planning;
 public sealed record PolicyEvaluationResult(IReadOnlyList<EpisodeComparison> Episodes, double Confidence,
     double MeanImaginedReturn, double MeanRealReturn, double MeanGap, double GapLower, double GapUpper)
 {
+    /// <summary>Share of episodes that terminated (reached the goal, in goal tasks) in imagination.</summary>
+    public double ImaginedSuccessRate => Episodes.Count(e => e.ImaginedTerminated) / (double)Episodes.Count;
+
+    /// <summary>Share of episodes that terminated (reached the goal, in goal tasks) for real.</summary>
+    public double RealSuccessRate => Episodes.Count(e => e.RealTerminated) / (double)Episodes.Count;
+
     /// <summary>Whether the interval contains zero: no significant gap at this confidence.</summary>
     public bool GapCoversZero => GapLower <= 0 && GapUpper >= 0;
 }

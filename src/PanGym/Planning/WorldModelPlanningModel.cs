@@ -1,14 +1,15 @@
 using PanGym.Gym;
 using PanGym.Imagination;
+using PanGym.WorldModel;
 using static TorchSharp.torch;
 
 namespace PanGym.Planning;
 
 /// <summary>
-/// The world model as a planner's model: it follows the real episode by reading each executed action and encoding
-/// each real observation into its history (a <see cref="WindowedHistory"/>), and scores candidate plans with
-/// <see cref="BatchedImagination"/>: all of them in one batch per step, in latent space, from caches branched off that
-/// history. The reward is an <see cref="IImaginedReward"/>, fixed or made per episode (for example the latent of the
+/// The world model as a planner's model: it follows the real episode through the <see cref="ImaginationEngine"/>
+/// (<see cref="ImaginationEngine.Observe"/>: each executed action read into the history, each real observation encoded),
+/// and scores candidate plans with <see cref="BatchedImagination"/>: all of them in one batch per step, from branches of
+/// that trajectory. The reward is an <see cref="IImaginedReward"/>, fixed or made per episode (for example the latent of the
 /// episode's goal frame). Owns native memory: dispose it.
 /// </summary>
 public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
@@ -17,9 +18,8 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     readonly Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward> _rewardFor;
     readonly bool _ownsRewards;
     readonly BatchedImagination _imagination;
-    WindowedHistory? _history;
-    Tensor? _state;
-    Tensor? _frame;
+    readonly ImaginationEngine _follower;
+    ImaginedTrajectories? _episode;
     IImaginedReward? _reward;
 
     /// <summary>
@@ -51,7 +51,7 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
         _ownsRewards = ownsRewards;
         _imagination = new BatchedImagination(model, imagination);
         History = history ?? DefaultHistory;
-        WindowedHistory.EnsureFits(model, History);
+        _follower = new ImaginationEngine(model, new RolloutOptions(_imagination.Options.Rollout.ClosedLoop, _imagination.Options.Rollout.Sampling, History));
     }
 
     /// <summary>The root's history bound.</summary>
@@ -64,7 +64,7 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     public IImaginedReward? Reward => _reward;
 
     /// <summary>Turns in the root history.</summary>
-    public int HistoryTurns => _history?.Turns ?? 0;
+    public int HistoryTurns => _episode?.History.Turns ?? 0;
 
     /// <inheritdoc />
     public void Begin(Image observation, IReadOnlyDictionary<string, object?> info)
@@ -74,8 +74,8 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
         if (ReferenceEquals(reward, _reward)) _reward = null;
         ReleaseEpisode();
         _reward = reward;
-        _history = new WindowedHistory(_model, 1, History);
-        Observe(observation);
+        using var scope = NewDisposeScope();
+        _episode = _follower.Start([observation]);
     }
 
     /// <inheritdoc />
@@ -83,11 +83,9 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     {
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(observation);
-        if (_history is null || _state is null) throw new InvalidOperationException("WorldModelPlanningModel.Advance before Begin: start following an episode first.");
-        using (no_grad())
-        using (NewDisposeScope())
-            _history.PredictNext(_state, [action]);
-        Observe(observation);
+        var episode = _episode ?? throw new InvalidOperationException("WorldModelPlanningModel.Advance before Begin: start following an episode first.");
+        using var scope = NewDisposeScope();
+        _follower.Observe(episode, [action], _model.ToModelPixels([observation]));
     }
 
     /// <inheritdoc />
@@ -100,32 +98,18 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     /// <summary>The full imagination of <paramref name="sequences"/> from the current state (rewards, lengths, and latents or frames when the options keep them).</summary>
     public ImaginationResult Imagine(IReadOnlyList<IReadOnlyList<string>> sequences)
     {
-        if (_history is null || _state is null || _reward is null) throw new InvalidOperationException("WorldModelPlanningModel.Score before Begin: start following an episode first.");
-        return _imagination.Imagine(_history.Current, _state, _frame, sequences, _reward);
+        if (_episode is null || _reward is null) throw new InvalidOperationException("WorldModelPlanningModel.Score before Begin: start following an episode first.");
+        return _imagination.Imagine(_episode, sequences, _reward);
     }
 
     /// <inheritdoc />
     public void Dispose() => ReleaseEpisode();
 
-    void Observe(Image observation)
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var frame = _model.ToModelPixels([observation]);
-        var state = _model.Encode(frame);
-        _state?.Dispose();
-        _frame?.Dispose();
-        _frame = frame.DetachFromDisposeScope();
-        _state = state.DetachFromDisposeScope();
-    }
-
     void ReleaseEpisode()
     {
-        _history?.Dispose();
-        _state?.Dispose();
-        _frame?.Dispose();
+        _episode?.Dispose();
         if (_ownsRewards && _reward is IDisposable disposable) disposable.Dispose();
-        (_history, _state, _frame, _reward) = (null, null, null, null);
+        (_episode, _reward) = (null, null);
     }
 
     static Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward> Fixed(IImaginedReward reward)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PanGym.Data;
+using PanGym.Training.Distributed;
 using PanGym.WorldModel;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -24,6 +25,12 @@ namespace PanGym.Training;
 /// flow-noise generator (every random draw of a step comes from it; libtorch's global generator is not used), so a
 /// resumed run takes exactly the steps an uninterrupted one would (bit for bit on the same machine and thread
 /// count).</para>
+/// <para>Data-parallel training (given an <see cref="ICommunicator"/> of several ranks, each holding a replica): the
+/// batch size is the global batch, each rank draws its own rows of every global batch and of its flow noise (see
+/// <see cref="BatchShard"/>), the gradients and losses are averaged over the ranks in one bucketed all-reduce before
+/// clipping and the AdamW step, so every replica takes the same step, and N ranks compute what one process computes on
+/// the same global batches (to float rounding). Rank 0 alone validates and writes the metrics, TensorBoard events,
+/// checkpoints and curves; the other ranks keep this session's metrics in memory. See <see cref="DataParallelGroup"/>.</para>
 /// <para>The trainer owns the model: disposing the trainer disposes it.</para>
 /// </remarks>
 public sealed class Trainer : IDisposable
@@ -38,17 +45,19 @@ public sealed class Trainer : IDisposable
     readonly EpisodeWindowSampler? _validationSampler;
     readonly Generator _noise;
     readonly TrainingMetricsLog _log;
+    readonly DataParallelGroup _ranks;
     readonly double _elapsedBefore;
     long _checkpointedStep;
     bool _optimizerStepping;
 
-    Trainer(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, TrainingState? resumed)
+    Trainer(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, TrainingState? resumed, ICommunicator communicator)
     {
         (_model, _device, Dataset, Config, OutputFolder) = (model, model.Device, dataset, config, outFolder);
         _parameters = [.. model.TrainableParameters()];
         if (_parameters.Length == 0) throw new ArgumentException("The world model has no trainable parameters: there is nothing to train.", nameof(model));
+        _ranks = new DataParallelGroup(communicator, config.BatchSize, _parameters);
         _sampler = new EpisodeWindowSampler(dataset, new EpisodeWindowSamplerConfig(config.BatchSize, config.WindowSteps, EpisodeSplit.Train, config.Seed), resumed?.Sampler);
-        bool canValidate = config.ValidationBatches > 0 && dataset.EpisodesIn(EpisodeSplit.Validation).Any(e => e.Steps >= config.WindowSteps);
+        bool canValidate = _ranks.IsRoot && config.ValidationBatches > 0 && dataset.EpisodesIn(EpisodeSplit.Validation).Any(e => e.Steps >= config.WindowSteps);
         _validationSampler = canValidate
             ? new EpisodeWindowSampler(dataset, new EpisodeWindowSamplerConfig(config.BatchSize, config.WindowSteps, EpisodeSplit.Validation, config.Seed))
             : null;
@@ -57,14 +66,14 @@ public sealed class Trainer : IDisposable
         if (resumed is null)
         {
             ScheduleSteps = config.Budget is null ? config.MaxSteps : null;
-            _log = TrainingMetricsLog.Create(outFolder);
+            _log = _ranks.IsRoot ? TrainingMetricsLog.Create(outFolder) : TrainingMetricsLog.InMemory();
             _checkpointedStep = -1;
             return;
         }
         TrainingCheckpoint.LoadOptimizer(outFolder, _optimizer);
         using (var state = tensor(resumed.NoiseGeneratorState)) _noise.set_state(state);
         (Step, ScheduleSteps, _elapsedBefore, _checkpointedStep) = (resumed.Step, resumed.ScheduleSteps, resumed.ElapsedSeconds, resumed.Step);
-        _log = TrainingMetricsLog.Resume(outFolder, resumed.Step);
+        _log = _ranks.IsRoot ? TrainingMetricsLog.Resume(outFolder, resumed.Step) : TrainingMetricsLog.InMemory();
     }
 
     /// <summary>
@@ -73,18 +82,37 @@ public sealed class Trainer : IDisposable
     /// data set, but no earlier training run).
     /// </summary>
     /// <remarks>What an earlier run that stopped before its first checkpoint left there is cleared first (see <see cref="TrainingOutput"/>).</remarks>
+    /// <param name="model">The model to train; every rank of a distributed run passes the same one (same preset and seed).</param>
+    /// <param name="dataset">The episodes to train on.</param>
+    /// <param name="config">The run's configuration; its batch size is the global batch.</param>
+    /// <param name="outFolder">The run's folder; only rank 0 writes there.</param>
+    /// <param name="communicator">The ranks of a data-parallel run; null trains in this process alone.</param>
     /// <exception cref="IOException">The output folder is a file, or it already holds a training run (nothing there is changed).</exception>
     /// <exception cref="ArgumentException">The data set's frames are not the model's size, or its training split has no full window.</exception>
-    public static Trainer Create(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder)
+    /// <exception cref="RankFailedException">With several ranks: any of these on some rank, or ranks holding different data sets, settings or weights.</exception>
+    public static Trainer Create(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, ICommunicator? communicator = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(config);
-        string folder = TrainingOutput.EnsureNoRun(outFolder);
-        CheckFrameSize(model.Config, dataset, "the world model");
-        TrainingOutput.ClearUnfinishedRun(folder);
-        Directory.CreateDirectory(folder);
-        return new Trainer(model, dataset, config, folder, resumed: null);
+        communicator ??= SingleProcessCommunicator.Instance;
+        string folder = communicator.Agree(() =>
+        {
+            string full = communicator.Rank == 0 ? TrainingOutput.EnsureNoRun(outFolder) : TrainingOutput.EnsureNotFile(outFolder);
+            CheckFrameSize(model.Config, dataset, "the world model");
+            BatchShard.ForRank(communicator.Rank, communicator.Size, config.BatchSize);
+            return full;
+        });
+        CheckSameReplica(communicator, () => ReplicaIdentity.Of(dataset, config, model, resumed: null));
+        return communicator.Agree(() =>
+        {
+            if (communicator.Rank == 0)
+            {
+                TrainingOutput.ClearUnfinishedRun(folder);
+                Directory.CreateDirectory(folder);
+            }
+            return new Trainer(model, dataset, config, folder, resumed: null, communicator);
+        });
     }
 
     /// <summary>
@@ -94,28 +122,50 @@ public sealed class Trainer : IDisposable
     /// <exception cref="IOException">The output folder is a file, does not exist, or holds no complete checkpoint.</exception>
     /// <exception cref="InvalidInputException">The checkpoint is damaged.</exception>
     /// <exception cref="ArgumentException">The data set is not the one the checkpoint trained on (frame size, episodes, steps).</exception>
-    public static Trainer Resume(string outFolder, EpisodeDataset dataset)
+    /// <exception cref="RankFailedException">With several ranks: any of these on some rank, or ranks holding different data sets or checkpoints.</exception>
+    /// <remarks>With several ranks, rank 0 repairs an interrupted checkpoint swap first; then every rank reads the checkpoint, so
+    /// the output folder must be reachable at the same path from every node (a shared file system).</remarks>
+    public static Trainer Resume(string outFolder, EpisodeDataset dataset, ICommunicator? communicator = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        string folder = TrainingOutput.EnsureNotFile(outFolder);
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No training run to resume at {folder}: the folder does not exist.");
-        if (!TrainingCheckpoint.Recover(folder))
-            throw new IOException(
-                $"No checkpoint to resume in {folder}: there is no {TrainingOutput.CheckpointFolderName}/ folder, so no run got as far as its first checkpoint. " +
-                "Start the run again with its settings (not as a resume): a new run in this folder replaces what an unfinished one left.");
-        var state = TrainingCheckpoint.ReadState(folder);
-        string modelFolder = TrainingOutput.ModelFolder(folder);
-        var model = WorldModelCheckpoint.Load(modelFolder);
+        communicator ??= SingleProcessCommunicator.Instance;
+        string folder = communicator.Agree(() =>
+        {
+            string full = TrainingOutput.EnsureNotFile(outFolder);
+            if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"No training run to resume at {full}: the folder does not exist.");
+            if (communicator.Rank == 0 && !TrainingCheckpoint.Recover(full))
+                throw new IOException(
+                    $"No checkpoint to resume in {full}: there is no {TrainingOutput.CheckpointFolderName}/ folder, so no run got as far as its first checkpoint. " +
+                    "Start the run again with its settings (not as a resume): a new run in this folder replaces what an unfinished one left.");
+            return full;
+        });
+        var (model, state) = communicator.Agree(() =>
+        {
+            var state = TrainingCheckpoint.ReadState(folder);
+            string modelFolder = TrainingOutput.ModelFolder(folder);
+            var model = WorldModelCheckpoint.Load(modelFolder);
+            try
+            {
+                CheckFrameSize(model.Config, dataset, $"the checkpoint's world model ({modelFolder})");
+                var trained = state.Dataset;
+                var given = DatasetFingerprint.Of(dataset);
+                if (!trained.SameData(given))
+                    throw new ArgumentException(
+                        $"The checkpoint in {TrainingOutput.CheckpointFolder(folder)} trained on a data set of {trained.Describe()} ({trained.Folder}), " +
+                        $"but the data set at {dataset.Folder} has {given.Describe()}: resume on the same data set.", nameof(dataset));
+                BatchShard.ForRank(communicator.Rank, communicator.Size, state.Config.BatchSize);
+                return new LoadedCheckpoint(model, state);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        });
         try
         {
-            CheckFrameSize(model.Config, dataset, $"the checkpoint's world model ({modelFolder})");
-            var trained = state.Dataset;
-            var given = DatasetFingerprint.Of(dataset);
-            if (!trained.SameData(given))
-                throw new ArgumentException(
-                    $"The checkpoint in {TrainingOutput.CheckpointFolder(folder)} trained on a data set of {trained.Describe()} ({trained.Folder}), " +
-                    $"but the data set at {dataset.Folder} has {given.Describe()}: resume on the same data set.", nameof(dataset));
-            return new Trainer(model, dataset, state.Config, folder, state);
+            CheckSameReplica(communicator, () => ReplicaIdentity.Of(dataset, state.Config, model, state));
+            return communicator.Agree(() => new Trainer(model, dataset, state.Config, folder, state, communicator));
         }
         catch
         {
@@ -136,6 +186,9 @@ public sealed class Trainer : IDisposable
     /// <summary>The run's output folder (full path).</summary>
     public string OutputFolder { get; }
 
+    /// <summary>The ranks this replica trains with (a <see cref="SingleProcessCommunicator"/> when alone).</summary>
+    public ICommunicator Communicator => _ranks.Communicator;
+
     /// <summary>Optimizer steps taken.</summary>
     public long Step { get; private set; }
 
@@ -148,7 +201,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Where the training sampler's next batch starts.</summary>
     public EpisodeWindowSamplerState SamplerState => _sampler.State;
 
-    /// <summary>Every metric logged by the run so far (resumed runs include the earlier sessions').</summary>
+    /// <summary>Every metric logged by the run so far (resumed runs include the earlier sessions'; on ranks other than 0, this session's training lines only).</summary>
     public IReadOnlyList<TrainingMetric> Metrics => _log.Metrics;
 
     /// <summary>
@@ -178,16 +231,17 @@ public sealed class Trainer : IDisposable
         TrainingStopReason stop;
         while (true)
         {
-            if (StopReason(Elapsed(), cancellationToken) is { } reason)
+            (var reason, ScheduleSteps) = _ranks.AgreeBeforeStep(StopReason(Elapsed(), cancellationToken), ScheduleSteps);
+            if (reason is { } agreed)
             {
-                stop = reason;
+                stop = agreed;
                 break;
             }
             var measured = TrainStepOrCheckpoint(Elapsed);
             Step++;
             pending.Add(measured);
             smoothed = double.IsNaN(smoothed) ? measured.Loss : smoothed + LossSmoothing * (measured.Loss - smoothed);
-            if (calibration.Observe(Step, Elapsed(), Config, validationSeconds) is long estimate) ScheduleSteps = estimate;
+            if (_ranks.IsRoot && calibration.Observe(Step, Elapsed(), Config, validationSeconds) is long estimate) ScheduleSteps = estimate;
             if (Step % Config.LogEvery == 0) pending = WriteTrainLine(pending, Elapsed());
             if (Step % Config.ValidateEvery == 0) validationSeconds = Validate(Elapsed());
             if (Step % Config.CheckpointEvery == 0) SaveCheckpoint(Elapsed());
@@ -208,6 +262,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Frees the model, the optimizer's state and the generator.</summary>
     public void Dispose()
     {
+        _ranks.Dispose();
         _optimizer.Dispose();
         _noise.Dispose();
         _model.Dispose();
@@ -235,7 +290,7 @@ public sealed class Trainer : IDisposable
         {
             return TrainStep();
         }
-        catch (Exception e) when (e is not TrainingDivergedException && !_optimizerStepping && Step > Math.Max(_checkpointedStep, 0))
+        catch (Exception e) when (e is not TrainingDivergedException && !_optimizerStepping && _ranks.Communicator.Size == 1 && Step > Math.Max(_checkpointedStep, 0))
         {
             _sampler.Restore(sampler);
             using (var state = tensor(noise)) _noise.set_state(state);
@@ -244,31 +299,35 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    /// <summary>One optimizer step on the next batch; only scalars leave the dispose scope.</summary>
+    /// <summary>
+    /// One optimizer step on the next batch (this rank's shard of it); only scalars leave the dispose scope. With several
+    /// ranks the gradients and losses are averaged over them between the backward pass and the clipping.
+    /// </summary>
     StepMeasurement TrainStep()
     {
         using var scope = NewDisposeScope();
         double learningRate = Schedule.At(Step);
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = learningRate;
-        using var batch = _sampler.NextBatch();
+        using var batch = _sampler.NextBatch(_ranks.Shard);
         var frames = batch.ToModelPixels().to(_device);
         var actions = batch.Actions;
         var loss = SelfForcing.AppliesTo(Config, Step)
-            ? SelfForcing.Loss(_model, frames, actions, _noise)
-            : _model.Loss(frames, actions, _noise);
-        float total = loss.Total.item<float>();
-        if (!float.IsFinite(total))
-            throw new TrainingDivergedException(
-                $"The training loss became {total} at step {Step + 1} (learning rate {learningRate:g3}); " +
-                (_checkpointedStep >= 0 ? $"the last checkpoint (step {_checkpointedStep}) is kept" : "no checkpoint was written, so the output folder starts over with the next run") +
-                ". Train again with a lower learning rate or gradient clip norm.", Step + 1, total);
+            ? SelfForcing.Loss(_model, frames, actions, _noise, _ranks.Shard)
+            : _model.Loss(frames, actions, _noise, shard: _ranks.Shard);
+        Span<float> losses = [loss.Total.item<float>(), loss.Flow.item<float>(), loss.Latent.item<float>(), loss.Reconstruction.item<float>(), loss.Painted.item<float>()];
         _optimizer.zero_grad();
-        loss.Total.backward();
+        if (float.IsFinite(losses[0])) loss.Total.backward();
+        _ranks.AverageGradients(losses);
+        if (!float.IsFinite(losses[0]))
+            throw new TrainingDivergedException(
+                $"The training loss became {losses[0]} at step {Step + 1} (learning rate {learningRate:g3}); " +
+                (_checkpointedStep >= 0 ? $"the last checkpoint (step {_checkpointedStep}) is kept" : "no checkpoint was written, so the output folder starts over with the next run") +
+                ". Train again with a lower learning rate or gradient clip norm.", Step + 1, losses[0]);
         double gradNorm = nn.utils.clip_grad_norm_(_parameters, Config.GradientClipNorm);
         _optimizerStepping = true;
         _optimizer.step();
         _optimizerStepping = false;
-        return new StepMeasurement(total, loss.Flow.item<float>(), loss.Latent.item<float>(), loss.Reconstruction.item<float>(), loss.Painted.item<float>(), gradNorm, learningRate);
+        return new StepMeasurement(losses[0], losses[1], losses[2], losses[3], losses[4], gradNorm, learningRate);
     }
 
     /// <summary>
@@ -308,16 +367,32 @@ public sealed class Trainer : IDisposable
         return new StepTotals();
     }
 
+    /// <summary>Writes a checkpoint and the curves (rank 0), after checking that every replica holds the same weights.</summary>
     void SaveCheckpoint(TimeSpan elapsed)
     {
-        using (var scope = NewDisposeScope())
+        _ranks.CheckWeightsAgree(_parameters, Step);
+        if (_ranks.IsRoot)
         {
-            var state = new TrainingState(Step, ScheduleSteps, elapsed.TotalSeconds, Config, _sampler.State,
-                _noise.get_state().bytes.ToArray(), DatasetFingerprint.Of(Dataset));
-            TrainingCheckpoint.Save(OutputFolder, _model, _optimizer, state);
+            using (var scope = NewDisposeScope())
+            {
+                var state = new TrainingState(Step, ScheduleSteps, elapsed.TotalSeconds, Config, _sampler.State,
+                    _noise.get_state().bytes.ToArray(), DatasetFingerprint.Of(Dataset));
+                TrainingCheckpoint.Save(OutputFolder, _model, _optimizer, state);
+            }
+            TrainingCurves.SavePng(_log.Metrics, TrainingOutput.CurvesFile(OutputFolder));
         }
         _checkpointedStep = Step;
-        TrainingCurves.SavePng(_log.Metrics, TrainingOutput.CurvesFile(OutputFolder));
+    }
+
+    /// <summary>
+    /// Checks, before any file is written, that every rank holds the same data set, settings, weights and resumed state
+    /// (with one rank there is nothing to check): every rank throws the same error when one differs.
+    /// </summary>
+    static void CheckSameReplica(ICommunicator communicator, Func<ReplicaIdentity> identity)
+    {
+        if (communicator.Size == 1) return;
+        var mine = communicator.Agree(identity);
+        communicator.Agree(() => DataParallelGroup.CheckSameReplica(communicator, mine));
     }
 
     TrainingProgress Progress(StepMeasurement step, double smoothed, long startStep, TimeSpan session, TimeSpan elapsed)
@@ -399,6 +474,12 @@ public sealed class Trainer : IDisposable
             long estimate = step + (long)Math.Floor(left / Math.Max(secondsPerStep, 1e-9));
             return Math.Max(step, Math.Min(estimate, config.MaxSteps ?? long.MaxValue));
         }
+    }
+
+    /// <summary>A checkpoint's model and state, read by every rank before the replica check.</summary>
+    sealed record LoadedCheckpoint(WorldModel.WorldModel Model, TrainingState State) : IDisposable
+    {
+        public void Dispose() => Model.Dispose();
     }
 
     readonly record struct StepMeasurement(double Loss, double Flow, double Latent, double Reconstruction, double Painted, double GradNorm, double LearningRate);

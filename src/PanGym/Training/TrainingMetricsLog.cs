@@ -9,23 +9,28 @@ namespace PanGym.Training;
 /// Writes each <see cref="TrainingMetric"/> twice: a line appended to <c>metrics.jsonl</c> (flushed at once, so a crash
 /// loses at most the line being written) and scalars in TensorBoard event files (tags <c>train/loss</c>,
 /// <c>validation/loss</c>, …). It keeps every metric of the run in memory for the curves. metrics.jsonl is the record a
-/// resume trusts: the TensorBoard events are rebuilt from it (see <see cref="Resume"/>).
+/// resume trusts: the TensorBoard events are rebuilt from it (see <see cref="Resume"/>). The log of a data-parallel
+/// rank other than 0 is <see cref="InMemory"/>: it writes no file.
 /// </summary>
 internal sealed class TrainingMetricsLog
 {
-    readonly string _path;
-    readonly SummaryWriter _tensorBoard;
+    readonly string? _path;
+    readonly SummaryWriter? _tensorBoard;
     readonly List<TrainingMetric> _metrics;
 
-    TrainingMetricsLog(string outFolder, List<TrainingMetric> metrics)
+    TrainingMetricsLog(string? outFolder, List<TrainingMetric> metrics)
     {
-        _path = TrainingOutput.MetricsFile(outFolder);
         _metrics = metrics;
+        if (outFolder is null) return;
+        _path = TrainingOutput.MetricsFile(outFolder);
         _tensorBoard = torch.utils.tensorboard.SummaryWriter(TrainingOutput.TensorBoardFolder(outFolder));
     }
 
     /// <summary>Every metric of the run so far, in order.</summary>
     public IReadOnlyList<TrainingMetric> Metrics => _metrics;
+
+    /// <summary>A log that keeps its metrics in memory only.</summary>
+    public static TrainingMetricsLog InMemory() => new(null, []);
 
     /// <summary>A new log in <paramref name="outFolder"/>.</summary>
     public static TrainingMetricsLog Create(string outFolder) => new(outFolder, []);
@@ -53,6 +58,7 @@ internal sealed class TrainingMetricsLog
     public void Write(TrainingMetric metric)
     {
         _metrics.Add(metric);
+        if (_path is null || _tensorBoard is null) return;
         using (var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read))
         {
             stream.Write(Encoding.UTF8.GetBytes(metric.ToJsonLine() + "\n"));
@@ -63,6 +69,7 @@ internal sealed class TrainingMetricsLog
 
     void WriteScalars(TrainingMetric metric)
     {
+        if (_tensorBoard is null) return;
         string prefix = metric.Kind;
         int step = checked((int)metric.Step);
         _tensorBoard.add_scalar($"{prefix}/loss", (float)metric.Loss, step);

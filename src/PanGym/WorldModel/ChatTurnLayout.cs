@@ -9,16 +9,21 @@ namespace PanGym.WorldModel;
 /// &lt;|im_start|&gt;user\n [state: N latent tokens] [action text, padded] &lt;|im_end|&gt;\n&lt;|im_start|&gt;assistant\n [N query slots] &lt;|im_end|&gt;\n
 /// </code>
 /// The query slots' outputs are the prediction ŝ_{t+1}. Every turn has the same length, so turn t starts at
-/// t × <see cref="TurnLength"/> in both the teacher-forced sequence and the cached rollout.
+/// t × <see cref="TurnLength"/> in both the teacher-forced sequence and the cached rollout. With vision markers (a
+/// Qwen2.5-VL backbone) the state is an image of the chat, as Qwen2.5-VL's template writes one:
+/// <c>&lt;|vision_start|&gt; [state] &lt;|vision_end|&gt;</c>.
 /// </summary>
 internal sealed class ChatTurnLayout
 {
-    public ChatTurnLayout(ITokenizer tokenizer, int latentTokens, int maxActionTokens)
+    public ChatTurnLayout(ITokenizer tokenizer, int latentTokens, int maxActionTokens, bool visionMarkers = false)
     {
         Tokenizer = tokenizer;
         LatentTokens = latentTokens;
         MaxActionTokens = maxActionTokens;
-        UserPrefix = [.. tokenizer.Encode("<|im_start|>user\n").Select(id => (long)id)];
+        if (visionMarkers && (tokenizer.TokenToId("<|vision_start|>") is null || tokenizer.TokenToId("<|vision_end|>") is null))
+            throw new ArgumentException("The tokenizer lacks <|vision_start|> and <|vision_end|>, which mark the states of a vision-language backbone's turns.", nameof(tokenizer));
+        UserPrefix = [.. tokenizer.Encode(visionMarkers ? "<|im_start|>user\n<|vision_start|>" : "<|im_start|>user\n").Select(id => (long)id)];
+        StateSuffix = visionMarkers ? [.. tokenizer.Encode("<|vision_end|>").Select(id => (long)id)] : [];
         AssistantPrefix = [.. tokenizer.Encode("<|im_end|>\n<|im_start|>assistant\n").Select(id => (long)id)];
         TurnSuffix = [.. tokenizer.Encode("<|im_end|>\n").Select(id => (long)id)];
         PadId = tokenizer.TokenToId("<|endoftext|>") ?? tokenizer.EosTokenId
@@ -31,6 +36,7 @@ internal sealed class ChatTurnLayout
     public int LatentTokens { get; }
     public int MaxActionTokens { get; }
     public long[] UserPrefix { get; }
+    public long[] StateSuffix { get; }
     public long[] AssistantPrefix { get; }
     public long[] TurnSuffix { get; }
     public int PadId { get; }
@@ -39,7 +45,7 @@ internal sealed class ChatTurnLayout
     public int StateOffset => UserPrefix.Length;
 
     /// <summary>Offset of the action tokens within a turn.</summary>
-    public int ActionOffset => StateOffset + LatentTokens;
+    public int ActionOffset => StateOffset + LatentTokens + StateSuffix.Length;
 
     /// <summary>Offset of the query slots within a turn.</summary>
     public int SlotOffset => ActionOffset + MaxActionTokens + AssistantPrefix.Length;
@@ -58,6 +64,7 @@ internal sealed class ChatTurnLayout
         var actionIds = ActionTokenIds(action);
         var ids = Enumerable.Repeat((long)PadId, TurnLength).ToArray();
         UserPrefix.CopyTo(ids, 0);
+        StateSuffix.CopyTo(ids, StateOffset + LatentTokens);
         for (int i = 0; i < actionIds.Count; i++) ids[ActionOffset + i] = actionIds[i];
         AssistantPrefix.CopyTo(ids, ActionOffset + MaxActionTokens);
         TurnSuffix.CopyTo(ids, SlotOffset + LatentTokens);

@@ -1,3 +1,4 @@
+using PanGym.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -228,8 +229,12 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <param name="latents">Their latent states ŝ_{t+1…t+C}, [B, C, N, D].</param>
     /// <param name="contextFrame">The frame o_t they follow, [B, 3, H, W] in model pixels.</param>
     /// <param name="generator">Source of the noise and flow times; null for torch's default generator.</param>
+    /// <param name="shard">
+    /// In data-parallel training, which rows of the global batch these are: the noise and flow times are drawn for the
+    /// whole global batch and this process takes its rows (see <see cref="BatchShard"/>). Null: the batch is whole.
+    /// </param>
     /// <returns>The scalar loss.</returns>
-    public Tensor Loss(Tensor targetFrames, Tensor latents, Tensor contextFrame, Generator? generator = null)
+    public Tensor Loss(Tensor targetFrames, Tensor latents, Tensor contextFrame, Generator? generator = null, BatchShard? shard = null)
     {
         CheckChunkFrames(targetFrames, nameof(targetFrames));
         CheckFrame(contextFrame, nameof(contextFrame));
@@ -242,12 +247,13 @@ public sealed class FlowMatchingDecoder : nn.Module
         using var scope = NewDisposeScope();
         var device = targetFrames.device;
         var changes = FrameChanges(targetFrames, contextFrame);
-        var noise = randn(changes.shape, device: device, generator: generator);
-        var tau = sigmoid(randn([batch, chunks], device: device, generator: generator));
+        var rows = shard ?? BatchShard.Whole((int)batch);
+        var noise = rows.Normal(changes.shape, device, generator);
+        var tau = sigmoid(rows.Normal([batch, chunks], device, generator));
         var noisyTargets = FlowPath.Interpolate(noise, changes, tau);
 
-        var contextTau = 1.0 - Config.ConditionNoise * rand([batch], device: device, generator: generator);
-        var contextNoise = randn(contextFrame.shape, device: device, generator: generator);
+        var contextTau = 1.0 - Config.ConditionNoise * rows.Uniform([batch], device, generator);
+        var contextNoise = rows.Normal(contextFrame.shape, device, generator);
         var noisyContext = FlowPath.Interpolate(contextNoise, contextFrame, contextTau);
 
         var predicted = CleanAfterContext(noisyContext, contextTau, noisyTargets, tau, latents);

@@ -56,8 +56,8 @@ public static class FlowPath
             throw new ArgumentException($"noiseLevel ({noiseLevel}) must lie in [0, 1].", nameof(noiseLevel));
         using var scope = NewDisposeScope();
         var tau = full([frame.shape[0]], 1.0 - noiseLevel, ScalarType.Float32, frame.device);
-        var noise = randn(frame.shape, device: frame.device, generator: generator);
-        var augmented = Interpolate(noise, frame, tau);
+        // No noise level, no draw: the frame stays clean and the generator is left as it was.
+        var augmented = noiseLevel == 0 ? frame.clone() : Interpolate(randn(frame.shape, device: frame.device, generator: generator), frame, tau);
         return (augmented.MoveToOuterDisposeScope(), tau.MoveToOuterDisposeScope());
     }
 

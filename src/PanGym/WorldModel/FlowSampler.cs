@@ -40,7 +40,10 @@ public sealed class FlowSampler
         Tensor Velocity(Tensor chunks, Tensor tau) => _decoder.VelocityAfterContext(context, contextTau, chunks, tau, latents);
 
         var steps = Options.Steps;
-        var frame = randn([batch, 1, .. contextFrame.shape[1..]], device: contextFrame.device, generator: generator).mul_(Options.Temperature);
+        // At temperature 0 the flow starts from the prior's mean; no noise is drawn, so the generator is left as it was.
+        var frame = Options.Temperature == 0
+            ? zeros([batch, 1, .. contextFrame.shape[1..]], device: contextFrame.device)
+            : randn([batch, 1, .. contextFrame.shape[1..]], device: contextFrame.device, generator: generator).mul_(Options.Temperature);
         for (int i = 0; i < steps; i++)
         {
             using var stepScope = NewDisposeScope();

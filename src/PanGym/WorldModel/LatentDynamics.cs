@@ -21,6 +21,8 @@ namespace PanGym.WorldModel;
 /// causal forward pass: the slots of turn t see states 1…t and actions 1…t, never state t+1 or later.
 /// Inference (<see cref="PredictNext"/>) feeds states one turn at a time through a <see cref="LatentHistory"/>; both paths
 /// lay out identical tokens at identical positions, so they agree.
+/// A backbone with M-RoPE (Qwen2.5-VL's language model) reads each state as an image between vision markers, and the
+/// state tokens and query slots at the 3-D positions of their latent grid (<see cref="MultimodalTurnPositions"/>).
 /// </remarks>
 public sealed class LatentDynamics : nn.Module
 {
@@ -29,6 +31,7 @@ public sealed class LatentDynamics : nn.Module
     readonly Linear stateOut;
     readonly Parameter querySlots;
     readonly ChatTurnLayout _layout;
+    readonly MultimodalTurnPositions? _positions;
 
     /// <summary>Builds the dynamics around <paramref name="backbone"/>, which it takes ownership of.</summary>
     public LatentDynamics(LatentDynamicsConfig config, Qwen2Model backbone, ITokenizer tokenizer) : base(nameof(LatentDynamics))
@@ -38,7 +41,8 @@ public sealed class LatentDynamics : nn.Module
         ArgumentNullException.ThrowIfNull(tokenizer);
         if (tokenizer.VocabSize > backbone.Config.VocabSize)
             throw new ArgumentException($"The tokenizer has {tokenizer.VocabSize} ids but the backbone's vocabulary has only {backbone.Config.VocabSize}.", nameof(tokenizer));
-        _layout = new ChatTurnLayout(tokenizer, config.LatentTokens, config.MaxActionTokens);
+        _layout = new ChatTurnLayout(tokenizer, config.LatentTokens, config.MaxActionTokens, visionMarkers: backbone.MultimodalRopeSection is not null);
+        if (backbone.MultimodalRopeSection is not null) _positions = new MultimodalTurnPositions(_layout, EncoderConfig.GridFor(config.LatentTokens));
         int hidden = backbone.Config.HiddenSize;
         stateIn = nn.Linear(config.LatentWidth, hidden);
         stateOut = nn.Linear(hidden, config.LatentWidth);
@@ -79,17 +83,42 @@ public sealed class LatentDynamics : nn.Module
             throw new ArgumentException($"Each sequence needs one action per state ({length}); got {string.Join(", ", actions.Select(r => r.Count))}.", nameof(actions));
         using var scope = NewDisposeScope();
         var turns = TurnEmbeddings(states, actions);
-        var hidden = backbone.ForwardEmbeddings(turns.reshape(batch, length * TurnLength, -1));
+        var hidden = backbone.ForwardEmbeddings(turns.reshape(batch, length * TurnLength, -1), positions: _positions?.For(0, length * TurnLength, turns.device));
         var slots = hidden.reshape(batch, length, TurnLength, -1).narrow(2, _layout.SlotOffset, Config.LatentTokens);
         return (states + stateOut.forward(slots.to_type(ScalarType.Float32))).MoveToOuterDisposeScope();
     }
 
-    /// <summary>An empty history for <paramref name="batchSize"/> trajectories.</summary>
-    public LatentHistory NewHistory(int batchSize = 1) => new(backbone.CreateCache(batchSize, initialCapacity: 4 * TurnLength), 0);
+    /// <summary>The most turns the backbone's positions can hold in one history (its positions ÷ the turn length).</summary>
+    public int MaxTurns => backbone.Config.MaxPositionEmbeddings / TurnLength;
+
+    /// <summary>
+    /// An empty history for <paramref name="batchSize"/> trajectories, bounded by <paramref name="window"/> (default the
+    /// window it was trained to read, <see cref="HistoryWindow.For"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The window's turns do not fit the backbone's positions.</exception>
+    public LatentHistory NewHistory(int batchSize = 1, HistoryWindow? window = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        window ??= HistoryWindow.For(Config);
+        EnsureFits(window);
+        return new LatentHistory(NewCache(batchSize, window), window);
+    }
+
+    /// <summary>Refuses a <paramref name="window"/> whose turns do not fit the backbone's positions, without allocating a history.</summary>
+    /// <exception cref="ArgumentException">The window's turns do not fit the backbone's positions.</exception>
+    public void EnsureFits(HistoryWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        if (window.MaxTurns > MaxTurns)
+            throw new ArgumentException(
+                $"A history window of {window.MaxTurns} turns needs {window.MaxTurns * TurnLength} positions, but the backbone has " +
+                $"{backbone.Config.MaxPositionEmbeddings} ({MaxTurns} turns of {TurnLength} tokens).", nameof(window));
+    }
 
     /// <summary>
     /// Reads one more turn (state s_t [B, N, D] and action a_t per trajectory) into <paramref name="history"/> and returns
-    /// ŝ_{t+1} [B, N, D]. Runs without gradients; the cost is O(turn length × context).
+    /// ŝ_{t+1} [B, N, D]; a full window is first re-read from its kept turns. Runs without gradients; the cost is
+    /// O(turn length × context).
     /// </summary>
     public Tensor PredictNext(LatentHistory history, Tensor state, IReadOnlyList<string> actions)
     {
@@ -98,15 +127,45 @@ public sealed class LatentDynamics : nn.Module
         if (state.dim() != 3) throw new ArgumentException($"A state batch must be [B, N, D]; got [{string.Join(", ", state.shape)}].", nameof(state));
         if (state.shape[0] != history.BatchSize)
             throw new ArgumentException($"The history holds {history.BatchSize} trajectories but {state.shape[0]} states were given.", nameof(state));
+        if (actions.Count != history.BatchSize)
+            throw new ArgumentException($"The history holds {history.BatchSize} trajectories but {actions.Count} actions were given.", nameof(actions));
         using var noGrad = no_grad();
+        if (history.IsFull) Reread(history);
+        var next = ReadTurn(history.Cache, history.Turns, state, actions);
+        history.Append(state, actions);
+        return next;
+    }
+
+    /// <summary>Re-reads a full history from its kept turns into a fresh cache, as if the episode had started there.</summary>
+    void Reread(LatentHistory history)
+    {
+        var fresh = NewCache(history.BatchSize, history.Window);
+        try
+        {
+            using var scope = NewDisposeScope();
+            int turns = 0;
+            foreach (var (state, actions) in history.Recent) ReadTurn(fresh, turns++, state, actions);
+        }
+        catch
+        {
+            fresh.Dispose();
+            throw;
+        }
+        history.Restart(fresh);
+    }
+
+    KvCache NewCache(int batchSize, HistoryWindow window) => backbone.CreateCache(batchSize, initialCapacity: window.MaxTurns * TurnLength);
+
+    /// <summary>One turn into <paramref name="cache"/>, which holds <paramref name="turns"/> turns: ŝ_{t+1} [B, N, D].</summary>
+    Tensor ReadTurn(KvCache cache, int turns, Tensor state, IReadOnlyList<string> actions)
+    {
         using var scope = NewDisposeScope();
         var turn = TurnEmbeddings(state.unsqueeze(1), actions.Select(a => (IReadOnlyList<string>)[a]).ToArray()).squeeze(1);
         // The previous turn's closing marker was not read yet: it opens this step's tokens.
         var newTokens = turn.narrow(1, 0, _layout.SlotOffset + Config.LatentTokens);
-        if (history.Turns > 0)
+        if (turns > 0)
             newTokens = cat([turn.narrow(1, _layout.SlotOffset + Config.LatentTokens, _layout.TurnSuffix.Length), newTokens], 1);
-        var hidden = backbone.ForwardEmbeddings(newTokens, history.Cache);
-        history.Turns++;
+        var hidden = backbone.ForwardEmbeddings(newTokens, cache, _positions?.For(cache.Length, (int)newTokens.shape[1], newTokens.device));
         var slots = hidden.narrow(1, hidden.shape[1] - Config.LatentTokens, Config.LatentTokens);
         return (state + stateOut.forward(slots.to_type(ScalarType.Float32))).MoveToOuterDisposeScope();
     }
@@ -128,7 +187,7 @@ public sealed class LatentDynamics : nn.Module
         return cat([
             text.narrow(2, 0, _layout.StateOffset),
             projected,
-            text.narrow(2, _layout.ActionOffset, _layout.SlotOffset - _layout.ActionOffset),
+            text.narrow(2, _layout.StateOffset + n, _layout.SlotOffset - _layout.StateOffset - n),
             slots,
             text.narrow(2, _layout.SlotOffset + n, TurnLength - _layout.SlotOffset - n),
         ], 2);

@@ -1,4 +1,6 @@
 using PanGym.Backbone;
+using PanGym.Backbone.ImageProcessing;
+using PanGym.Backbone.Qwen25VL;
 using PanGym.Data;
 using PanGym.Gym;
 using TorchSharp;
@@ -15,18 +17,48 @@ namespace PanGym.WorldModel;
 /// </summary>
 public sealed class WorldModel : nn.Module
 {
-    readonly Encoder encoder;
+    readonly nn.Module<Tensor, Tensor> encoder;
     readonly LatentDynamics dynamics;
     readonly FlowMatchingDecoder decoder;
 
     /// <summary>Ties the three parts together around <paramref name="backbone"/> (which the model takes ownership of).</summary>
-    public WorldModel(WorldModelConfig config, Qwen2Model backbone, ITokenizer tokenizer) : base(nameof(WorldModel))
+    public WorldModel(WorldModelConfig config, Qwen2Model backbone, ITokenizer tokenizer)
+        : this(config, new Encoder((config ?? throw new ArgumentNullException(nameof(config))).Encoder), backbone, tokenizer)
     {
-        Config = config ?? throw new ArgumentNullException(nameof(config));
+    }
+
+    /// <summary>
+    /// PAN's own configuration (PAN §4.2) around a Qwen2.5-VL model (which the world model takes ownership of): its vision
+    /// tower, frozen, is the encoder h (<see cref="VisionTowerEncoder"/>), and its language model with M-RoPE is the
+    /// dynamics' backbone. <paramref name="imageProcessor"/> gives the normalisation (CLIP's when null).
+    /// </summary>
+    public WorldModel(WorldModelConfig config, Qwen25VLModel backbone, ITokenizer tokenizer, Qwen2VLImageProcessorConfig? imageProcessor = null)
+        : this(config, new VisionTowerEncoder((backbone ?? throw new ArgumentNullException(nameof(backbone))).Visual,
+            (config ?? throw new ArgumentNullException(nameof(config))).ImageSize, imageProcessor?.ImageMean, imageProcessor?.ImageStd), backbone.LanguageModel, tokenizer)
+    {
+        if (!backbone.Config.Equals(config.VisionLanguage))
+            throw new ArgumentException("The Qwen2.5-VL backbone's architecture differs from the one in the world model's config.", nameof(backbone));
+        if (imageProcessor is not null)
+        {
+            var (height, width) = Qwen2VLImageProcessor.SmartResize(config.ImageSize, config.ImageSize, imageProcessor.Factor, imageProcessor.MinPixels, imageProcessor.MaxPixels);
+            if (height != config.ImageSize || width != config.ImageSize)
+                throw new ArgumentException(
+                    $"The checkpoint's image processor would resize {config.ImageSize}×{config.ImageSize} frames to {width}×{height} (min_pixels {imageProcessor.MinPixels}, max_pixels {imageProcessor.MaxPixels}); the encoder reads frames at their size.",
+                    nameof(imageProcessor));
+        }
+    }
+
+    WorldModel(WorldModelConfig config, nn.Module<Tensor, Tensor> encoder, Qwen2Model backbone, ITokenizer tokenizer) : base(nameof(WorldModel))
+    {
+        Config = config;
         ArgumentNullException.ThrowIfNull(backbone);
         if (!backbone.Config.WithTorchDtype(config.Backbone.TorchDtype).Equals(config.Backbone))
             throw new ArgumentException("The backbone's architecture differs from the one in the world model's config.", nameof(backbone));
-        encoder = new Encoder(config.Encoder);
+        if ((encoder is VisionTowerEncoder) != (config.VisionLanguage is not null))
+            throw new ArgumentException(config.VisionLanguage is null
+                ? "A vision-language backbone needs a config made for it (WorldModelConfig.Pan or FromVisionLanguageFolder on a Qwen2.5-VL folder)."
+                : "This config names a Qwen2.5-VL backbone: build the world model around a Qwen25VLModel.", nameof(backbone));
+        this.encoder = encoder;
         dynamics = new LatentDynamics(config.Dynamics, backbone, tokenizer);
         decoder = new FlowMatchingDecoder(config.Decoder);
         RegisterComponents();
@@ -35,12 +67,26 @@ public sealed class WorldModel : nn.Module
     /// <summary>
     /// A freshly initialised model, fixed by <paramref name="seed"/>. A config with a <see cref="WorldModelConfig.BackboneFolder"/>
     /// loads that pretrained Qwen2 checkpoint and its tokenizer; otherwise the backbone starts random and actions are read
-    /// by the byte tokenizer.
+    /// by the byte tokenizer. A vision-language config (<see cref="WorldModelConfig.VisionLanguage"/>) loads its Qwen2.5-VL
+    /// folder: the tower becomes the encoder, the language model the dynamics' backbone.
     /// </summary>
     public static WorldModel Create(WorldModelConfig config, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
         manual_seed(seed);
+        if (config.VisionLanguage is { } visionLanguage)
+        {
+            var vlFolder = config.BackboneFolder ?? throw new ArgumentException("A vision-language world model loads its backbone from a Qwen2.5-VL folder: the config has no backbone folder.");
+            var loaded = Qwen25VLCheckpoint.Load(vlFolder);
+            if (!loaded.Config.Equals(visionLanguage) || loaded.Tokenizer is null)
+            {
+                loaded.Dispose();
+                throw new InvalidDataException(loaded.Tokenizer is null
+                    ? $"The Qwen2.5-VL folder {vlFolder} has no tokenizer.json."
+                    : $"The Qwen2.5-VL backbone in {vlFolder} no longer matches the config it was created from.");
+            }
+            return new WorldModel(config, loaded.Model, loaded.Tokenizer, loaded.ImageProcessor.Config);
+        }
         if (config.BackboneFolder is string folder)
         {
             var pretrained = Qwen2Checkpoint.Load(folder);
@@ -55,8 +101,8 @@ public sealed class WorldModel : nn.Module
     /// <summary>The sizes of every part.</summary>
     public WorldModelConfig Config { get; }
 
-    /// <summary>The encoder h.</summary>
-    public Encoder Encoder => encoder;
+    /// <summary>The encoder h: an <see cref="PanGym.WorldModel.Encoder"/> trained with the model, or a frozen <see cref="VisionTowerEncoder"/>.</summary>
+    public nn.Module<Tensor, Tensor> Encoder => encoder;
 
     /// <summary>The dynamics f.</summary>
     public LatentDynamics Dynamics => dynamics;
@@ -108,8 +154,11 @@ public sealed class WorldModel : nn.Module
     /// <summary>h: frames [B, 3, H, W] in [−1, 1] → latent states [B, N, D].</summary>
     public Tensor Encode(Tensor frames) => encoder.forward(frames);
 
-    /// <summary>An empty history for <paramref name="batchSize"/> imagined trajectories.</summary>
-    public LatentHistory NewHistory(int batchSize = 1) => dynamics.NewHistory(batchSize);
+    /// <summary>
+    /// An empty history for <paramref name="batchSize"/> trajectories, bounded by <paramref name="window"/> (default the
+    /// window the dynamics was trained to read).
+    /// </summary>
+    public LatentHistory NewHistory(int batchSize = 1, HistoryWindow? window = null) => dynamics.NewHistory(batchSize, window);
 
     /// <summary>f: reads state s_t [B, N, D] and one action per trajectory into <paramref name="history"/>; returns ŝ_{t+1} [B, N, D].</summary>
     public Tensor PredictNext(LatentHistory history, Tensor state, IReadOnlyList<string> actions) => dynamics.PredictNext(history, state, actions);
@@ -147,7 +196,18 @@ public sealed class WorldModel : nn.Module
     /// the model's own rolled-out predictions (detached), so that it learns to continue from its own drift. Null:
     /// teacher forcing. The targets stay the true next frames and their encodings.
     /// </param>
-    public WorldModelLoss Loss(Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator? generator = null, Tensor? history = null)
+    /// <param name="contexts">
+    /// The frames the decoder continues from, [B, L, 3, H, W], in place of the true o_0 … o_{L−1}: for self-forcing, the
+    /// model's own decoded frames, so that the decoder learns to take an imperfect frame of its own to the true next one
+    /// (the flow target is the change from the context it is given). Null: the true frames.
+    /// </param>
+    /// <param name="shard">
+    /// In data-parallel training, which rows of the global batch these sequences are (see <see cref="BatchShard"/>): the
+    /// flow noise is drawn for the whole global batch and the odd rows are counted in it, so the shards' losses average
+    /// to the loss of the global batch. Null: the batch is whole.
+    /// </param>
+    public WorldModelLoss Loss(Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator? generator = null, Tensor? history = null,
+        Tensor? contexts = null, BatchShard? shard = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
         int size = Config.ImageSize;
@@ -164,8 +224,11 @@ public sealed class WorldModel : nn.Module
         var predicted = dynamics.PredictSequence(read, actions);
 
         var encoded = states.narrow(1, 1, steps).detach();
-        var teacher = tensor(Enumerable.Range(0, (int)batch).Select(i => i % 2 == 1).ToArray(), device: frames.device).reshape(batch, 1, 1, 1);
-        var flow = FlowLoss(frames, where(teacher, encoded, predicted), generator);
+        int firstRow = shard?.Offset ?? 0;
+        var teacher = tensor(Enumerable.Range(firstRow, (int)batch).Select(i => i % 2 == 1).ToArray(), device: frames.device).reshape(batch, 1, 1, 1);
+        if (contexts is not null && !contexts.shape.SequenceEqual([batch, steps, 3, size, size]))
+            throw new ArgumentException($"The decoder's contexts must be [B, L, 3, H, W] = [{batch}, {steps}, 3, {size}, {size}]; got [{string.Join(", ", contexts.shape)}].", nameof(contexts));
+        var flow = FlowLoss(frames, contexts?.detach(), where(teacher, encoded, predicted), generator, shard);
         var latent = nn.functional.mse_loss(predicted, encoded);
         var reconstruction = nn.functional.mse_loss(decoder.Renderer.forward(states), frames);
         var painted = nn.functional.mse_loss(decoder.Renderer.forward(predicted), frames.narrow(1, 1, steps));
@@ -179,39 +242,11 @@ public sealed class WorldModel : nn.Module
     /// frame) at a fraction of the cost of decoding the whole window; longer ones keep the chunk-causal attention that
     /// Causal Swin-DPM needs. The dynamics still learns from every step, through the latent and painted terms.
     /// </summary>
-    Tensor FlowLoss(Tensor frames, Tensor latents, Generator? generator)
+    Tensor FlowLoss(Tensor frames, Tensor? contexts, Tensor latents, Generator? generator, BatchShard? shard)
     {
         var (start, width) = FlowStretch.Draw((int)latents.shape[1], Config.Decoder.MaxWindow, generator, frames.device);
-        return decoder.Loss(frames.narrow(1, start + 1, width), latents.narrow(1, start, width), frames.select(1, start), generator);
-    }
-
-    /// <summary>
-    /// Imagines a video: from <paramref name="start"/>, reads each action in turn, feeding the predicted state back as
-    /// history (KV cache), and decodes one frame per action, step by step or with Causal Swin-DPM as
-    /// <paramref name="options"/> says. Fixed by <paramref name="seed"/>.
-    /// </summary>
-    public IReadOnlyList<Image> ImagineVideo(Image start, IReadOnlyList<string> actions, FlowSamplingOptions? options = null, int seed = 0)
-    {
-        ArgumentNullException.ThrowIfNull(start);
-        ArgumentNullException.ThrowIfNull(actions);
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var generator = new Generator((ulong)seed, Device);
-        var context = ToModelPixels([start]);
-        var state = Encode(context);
-        using var history = NewHistory(1);
-        using var sampler = VideoSampling.Create(decoder, options ?? new FlowSamplingOptions());
-        sampler.Reset(context, generator);
-        var frames = new List<Image>();
-        foreach (var action in actions)
-        {
-            using var stepScope = NewDisposeScope();
-            var next = PredictNext(history, state, [action]);
-            if (sampler.Push(next) is { } frame) frames.AddRange(FromModelPixels(frame));
-            state = next.MoveToOuterDisposeScope();
-        }
-        foreach (var frame in sampler.Flush()) frames.AddRange(FromModelPixels(frame));
-        return frames;
+        var context = contexts is null ? frames.select(1, start) : contexts.select(1, start);
+        return decoder.Loss(frames.narrow(1, start + 1, width), latents.narrow(1, start, width), context, generator, shard);
     }
 
     /// <summary>Parameter counts of each part and in total (trainable ones separately).</summary>

@@ -82,14 +82,22 @@ public static class WorldModelCheckpoint
     /// <summary>The model of <paramref name="config"/>; parts that do not fit together (a tokenizer the backbone cannot embed) are refused as input.</summary>
     static WorldModel Build(WorldModelConfig config, ITokenizer tokenizer, string folder)
     {
-        var backbone = new Qwen2Model(config.Backbone);
+        IDisposable? backbone = null;
         try
         {
-            return new WorldModel(config, backbone, tokenizer);
+            if (config.VisionLanguage is { } visionLanguage)
+            {
+                var visionLanguageBackbone = new PanGym.Backbone.Qwen25VL.Qwen25VLModel(visionLanguage, dtype: null, initialize: false);
+                backbone = visionLanguageBackbone;
+                return new WorldModel(config, visionLanguageBackbone, tokenizer);
+            }
+            var textBackbone = new Qwen2Model(config.Backbone);
+            backbone = textBackbone;
+            return new WorldModel(config, textBackbone, tokenizer);
         }
         catch (ArgumentException e)
         {
-            backbone.Dispose();
+            backbone?.Dispose();
             throw new InvalidInputException(folder, $"The world-model checkpoint \"{folder}\" cannot be built: {e.Message}", e);
         }
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PanGym.Backbone;
+using PanGym.Backbone.Qwen25VL;
 
 namespace PanGym.WorldModel;
 
@@ -28,8 +29,12 @@ public sealed record WorldModelConfig
     /// for a tokenizer.json that travels with the weights.</param>
     /// <param name="latentLossWeight">Weight of the auxiliary latent loss (see <see cref="WorldModel.Loss"/>).</param>
     /// <param name="backboneFolder">For a pretrained backbone, the Hugging Face folder it is loaded from when the model is created.</param>
+    /// <param name="visionLanguage">For PAN's own configuration, the Qwen2.5-VL architecture whose frozen vision tower is the
+    /// encoder h and whose language model (<paramref name="backbone"/> = its text config) is the dynamics' backbone; then
+    /// <paramref name="encoder"/> describes the tower's geometry (patch = patch × merge, N = (image / patch)² tokens).</param>
     public WorldModelConfig(string preset, EncoderConfig encoder, Qwen2Config backbone, LatentDynamicsConfig dynamics,
-        FlowMatchingDecoderConfig decoder, string tokenizer = ByteTokenizerName, double latentLossWeight = 1.0, string? backboneFolder = null)
+        FlowMatchingDecoderConfig decoder, string tokenizer = ByteTokenizerName, double latentLossWeight = 1.0, string? backboneFolder = null,
+        Qwen25VLConfig? visionLanguage = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(preset);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -47,8 +52,23 @@ public sealed record WorldModelConfig
         if (tokenizer == ByteTokenizerName && backbone.VocabSize < new ByteTokenizer().VocabSize)
             throw new ArgumentException($"The byte tokenizer needs a vocabulary of at least {new ByteTokenizer().VocabSize}; the backbone has {backbone.VocabSize}.");
         if (!(latentLossWeight >= 0)) throw new ArgumentOutOfRangeException(nameof(latentLossWeight), latentLossWeight, "The latent loss weight must be non-negative.");
-        (Preset, Encoder, Backbone, Dynamics, Decoder, Tokenizer, LatentLossWeight, BackboneFolder) =
-            (preset, encoder, backbone, dynamics, decoder, tokenizer, latentLossWeight, backboneFolder);
+        if (visionLanguage is not null) CheckVisionLanguage(visionLanguage, encoder, backbone, tokenizer);
+        (Preset, Encoder, Backbone, Dynamics, Decoder, Tokenizer, LatentLossWeight, BackboneFolder, VisionLanguage) =
+            (preset, encoder, backbone, dynamics, decoder, tokenizer, latentLossWeight, backboneFolder, visionLanguage);
+    }
+
+    /// <summary>The vision tower must be the encoder the encoder config describes, and its language model the backbone.</summary>
+    static void CheckVisionLanguage(Qwen25VLConfig visionLanguage, EncoderConfig encoder, Qwen2Config backbone, string tokenizer)
+    {
+        int factor = visionLanguage.Vision.PatchSize * visionLanguage.Vision.SpatialMergeSize;
+        if (!visionLanguage.Text.WithTorchDtype(backbone.TorchDtype).Equals(backbone))
+            throw new ArgumentException("The backbone must be the Qwen2.5-VL model's language model (its text config).");
+        if (encoder.PatchSize != factor || encoder.LatentTokens != encoder.Patches || encoder.LatentWidth != visionLanguage.Vision.OutHiddenSize)
+            throw new ArgumentException(
+                $"A vision-tower encoder makes one token of width {visionLanguage.Vision.OutHiddenSize} per {factor}×{factor} pixels: the encoder config needs patch size {factor}, " +
+                $"latent tokens = patches ({encoder.Patches}) and latent width {visionLanguage.Vision.OutHiddenSize}; got {encoder.PatchSize}, {encoder.LatentTokens}, {encoder.LatentWidth}.");
+        if (tokenizer != HuggingFaceTokenizerName)
+            throw new ArgumentException("A Qwen2.5-VL backbone reads its actions with its own tokenizer.json (tokenizer \"huggingface\").");
     }
 
     /// <summary>The tokenizer name of <see cref="ByteTokenizer"/>.</summary>
@@ -81,6 +101,9 @@ public sealed record WorldModelConfig
     /// <summary>The Hugging Face folder of a pretrained backbone, if any.</summary>
     public string? BackboneFolder { get; }
 
+    /// <summary>For PAN's own configuration, the Qwen2.5-VL model whose vision tower is h and whose language model is f's backbone; null otherwise.</summary>
+    public Qwen25VLConfig? VisionLanguage { get; }
+
     /// <summary>Frame side in pixels.</summary>
     public int ImageSize => Encoder.ImageSize;
 
@@ -104,13 +127,24 @@ public sealed record WorldModelConfig
         FlowMatchingDecoderConfig.Small);
 
     /// <summary>
-    /// Paper-shaped (PAN): 256×256 frames, 256 latent tokens, a pretrained Qwen2.5 backbone read from
-    /// <paramref name="backboneFolder"/> (its config.json gives the architecture, its tokenizer.json the tokenizer), frozen
-    /// by default so that only the projections and query slots learn; for a GPU.
+    /// Paper-shaped (PAN). On a Qwen2.5-VL folder, PAN's own build (PAN §4.2, <see cref="FromVisionLanguageFolder"/>): the
+    /// frozen vision tower is h, its 256 output tokens of a 448×448 frame are the state, the frozen language model with
+    /// M-RoPE is f's backbone, 256 learnable query slots per turn give ŝ_{t+1}, and only the slots, the projections and the
+    /// decoder (448×448 frames in 28×28 patches) train. On a Qwen2/Qwen2.5 text folder: 256×256 frames, 256 latent tokens
+    /// from an encoder trained with the model, the pretrained backbone frozen by default so that only the projections and
+    /// query slots learn. For a GPU.
     /// </summary>
     public static WorldModelConfig Pan(string backboneFolder, BackboneTraining training = BackboneTraining.Frozen)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(backboneFolder);
+        if (Qwen25VLCheckpoint.IsQwen25VLFolder(backboneFolder))
+        {
+            var vision = Qwen25VLConfig.FromFile(Path.Combine(backboneFolder, Qwen2Checkpoint.ConfigFileName)).Vision;
+            int patch = vision.PatchSize * vision.SpatialMergeSize, side = PanLatentSide * patch;
+            var decoder = new FlowMatchingDecoderConfig(imageSize: side, patchSize: patch, width: 1024, depth: 24, heads: 16,
+                latentTokens: PanLatentSide * PanLatentSide, latentWidth: vision.OutHiddenSize, maxChunks: 5, conditionNoise: 0.1);
+            return FromVisionLanguageFolder(backboneFolder, PanLatentSide, decoder, maxActionTokens: 64, training, "pan");
+        }
         var backbone = Qwen2Config.FromFile(Path.Combine(backboneFolder, Qwen2Checkpoint.ConfigFileName));
         return new WorldModelConfig(
             "pan",
@@ -122,12 +156,44 @@ public sealed record WorldModelConfig
             backboneFolder: Path.GetFullPath(backboneFolder));
     }
 
+    /// <summary>The latent grid side of PAN's configuration: 16 × 16 = 256 tokens per state.</summary>
+    public const int PanLatentSide = 16;
+
+    /// <summary>
+    /// A world model around the Qwen2.5-VL checkpoint in <paramref name="folder"/> (PAN §4.2): frames of
+    /// <paramref name="latentSide"/> × patch × merge pixels a side, whose <paramref name="latentSide"/>² vision-tower tokens
+    /// (of the language model's width) are the states; the tower is always frozen, the language model frozen unless
+    /// <paramref name="training"/> says otherwise; <paramref name="decoder"/> must match the frame size and the latent shape.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The folder's config.json is missing.</exception>
+    /// <exception cref="FormatException">It is not a supported Qwen2.5-VL config.</exception>
+    public static WorldModelConfig FromVisionLanguageFolder(string folder, int latentSide, FlowMatchingDecoderConfig decoder, int maxActionTokens = 32,
+        BackboneTraining training = BackboneTraining.Frozen, string preset = "vision-language")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        ArgumentNullException.ThrowIfNull(decoder);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentSide);
+        var visionLanguage = Qwen25VLConfig.FromFile(Path.Combine(folder, Qwen2Checkpoint.ConfigFileName));
+        var vision = visionLanguage.Vision;
+        int patch = vision.PatchSize * vision.SpatialMergeSize, tokens = latentSide * latentSide, width = vision.OutHiddenSize;
+        return new WorldModelConfig(
+            preset,
+            new EncoderConfig(imageSize: latentSide * patch, patchSize: patch, width: vision.HiddenSize, depth: vision.Depth, heads: vision.NumHeads,
+                latentTokens: tokens, latentWidth: width),
+            visionLanguage.Text,
+            new LatentDynamicsConfig(tokens, width, maxActionTokens, training),
+            decoder,
+            HuggingFaceTokenizerName,
+            backboneFolder: Path.GetFullPath(folder),
+            visionLanguage: visionLanguage);
+    }
+
     /// <summary>A preset by name: tiny, small, or pan (which needs <paramref name="backboneFolder"/>).</summary>
     public static WorldModelConfig FromPreset(string name, string? backboneFolder = null) => name.ToLowerInvariant() switch
     {
         "tiny" => Tiny,
         "small" => Small,
-        "pan" => Pan(backboneFolder ?? throw new ArgumentException("The pan preset needs a pretrained Qwen2/Qwen2.5 folder (--backbone <folder>).")),
+        "pan" => Pan(backboneFolder ?? throw new ArgumentException("The pan preset needs a pretrained Qwen2/Qwen2.5 or Qwen2.5-VL folder (--backbone <folder>).")),
         _ => throw new ArgumentException($"Unknown preset \"{name}\"; use tiny, small or pan."),
     };
 
@@ -146,6 +212,7 @@ public sealed record WorldModelConfig
             ["dynamics"] = JsonSerializer.SerializeToNode(Dynamics, JsonOptions),
             ["decoder"] = JsonSerializer.SerializeToNode(Decoder, JsonOptions),
             ["backbone"] = JsonNode.Parse(Backbone.ToJson()),
+            ["vision_language"] = VisionLanguage is null ? null : JsonNode.Parse(VisionLanguage.ToJson()),
         };
         return node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
@@ -169,7 +236,8 @@ public sealed record WorldModelConfig
                 Part<FlowMatchingDecoderConfig>("decoder"),
                 (string?)node["tokenizer"] ?? ByteTokenizerName,
                 (double?)node["latent_loss_weight"] ?? 1.0,
-                (string?)node["backbone_folder"]);
+                (string?)node["backbone_folder"],
+                node["vision_language"] is { } visionLanguage ? Qwen25VLConfig.FromJson(visionLanguage.ToJsonString()) : null);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException)
         {

@@ -14,7 +14,8 @@ namespace PanGym.WorldModel;
 /// The parts other than the backbone are sized by an estimate from their configs (<see cref="EstimateParts"/>), which
 /// follows their modules closely but need not be exact: a part is refused when it would need more than
 /// <see cref="Tolerance"/> times the weights stored for it. The exact name-by-name comparison follows once the model is
-/// built, in <see cref="WorldModelCheckpoint.Load"/>.
+/// built, in <see cref="WorldModelCheckpoint.Load"/>. A Qwen2.5-VL world model gets the dtype check only: its parts are
+/// sized by its vision-language config, which the estimates here do not follow.
 /// </remarks>
 internal static class WorldModelWeightsCheck
 {
@@ -39,6 +40,7 @@ internal static class WorldModelWeightsCheck
                 $"{weights.Path} holds tensors that are not floating point, where the world model's weights are: " +
                 string.Join("; ", nonFloat.Take(5).Select(t => $"{t.Name} is {t.DType}")) + (nonFloat.Count > 5 ? $"; and {nonFloat.Count - 5} more" : "") + ".");
 
+        if (config.VisionLanguage is not null) return;
         CheckBackbone(config, weights, configPath, weightsName);
 
         long total = config.Backbone.ParameterCount;

@@ -24,6 +24,26 @@ public sealed class LmBenchmarkTests
     }
 
     [Fact]
+    public void BenchLmReportsTheVisionTowerAndTheVisionLanguageDecodeStep()
+    {
+        var root = new RootCommand("test");
+        root.Subcommands.Add(BenchCommand.Create());
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = root.Parse(["bench", "lm", "--presets", "tiny-vl", "--image-size", "56", "--decode-steps", "1", "--repetitions", "1"])
+            .Invoke(new InvocationConfiguration { Output = output, Error = error });
+        Assert.True(exitCode == 0, error.ToString());
+        var text = output.ToString();
+        Assert.Contains("Qwen2.5-VL", text);
+        Assert.Contains("matmul peak", text);
+        Assert.Contains("vision ms/image", text);
+        Assert.Contains("VL decode ms/token", text);
+        Assert.Contains("text decode ms/token", text);
+        Assert.Contains("│ tiny-vl │ 56²", text);
+        Assert.DoesNotContain("decode cached ms/token", text);
+    }
+
+    [Fact]
     public void UnknownPresetIsRefused()
     {
         var root = new RootCommand("test");

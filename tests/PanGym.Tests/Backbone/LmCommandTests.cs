@@ -99,7 +99,8 @@ public sealed class LmCommandTests : IDisposable
         Assert.Contains("--dtype: Unsupported dtype \"int8\"", error);
     }
 
-    private static (int ExitCode, string Output, string Error) Invoke(params string[] args)
+    /// <summary>Runs <c>pangym</c> with only the lm command, capturing its output.</summary>
+    internal static (int ExitCode, string Output, string Error) Invoke(params string[] args)
     {
         var root = new RootCommand("test");
         root.Subcommands.Add(LmCommand.Create());

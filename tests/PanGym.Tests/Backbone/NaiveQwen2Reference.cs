@@ -40,15 +40,27 @@ internal sealed class NaiveQwen2Reference(Qwen2Config config, IReadOnlyDictionar
     }
 
     /// <summary>Logits [T][V] for one sequence of ids at the given absolute positions (causal attention).</summary>
-    public double[][] Logits(int[] ids, int[] positions)
+    public double[][] Logits(int[] ids, int[] positions) => LogitsOfEmbeddings(Embeddings(ids), (token, _) => positions[token]);
+
+    /// <summary>The embedding rows [T][H] of <paramref name="ids"/>.</summary>
+    public double[][] Embeddings(int[] ids)
     {
         var hidden = config.HiddenSize;
-        var x = ids.Select(id => weights["model.embed_tokens.weight"].AsSpan(id * hidden, hidden).ToArray()).ToArray();
+        return ids.Select(id => weights["model.embed_tokens.weight"].AsSpan(id * hidden, hidden).ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// Logits [T][V] for input embedding rows [T][H]; <paramref name="positionOf"/>(token, i) is the position that turns
+    /// frequency pair i of token's heads (the same for every i in plain RoPE; a section's component in M-RoPE).
+    /// </summary>
+    public double[][] LogitsOfEmbeddings(double[][] inputs, Func<int, int, int> positionOf)
+    {
+        var x = inputs.Select(row => row.ToArray()).ToArray();
         for (var layer = 0; layer < config.NumHiddenLayers; layer++)
         {
             var prefix = $"model.layers.{layer}.";
             var normed = x.Select(row => Norm(row, weights[prefix + "input_layernorm.weight"])).ToArray();
-            var attention = Attention(normed, positions, prefix + "self_attn.");
+            var attention = Attention(normed, positionOf, prefix + "self_attn.");
             x = x.Select((row, t) => row.Select((value, i) => round(value + attention[t][i])).ToArray()).ToArray();
             var normed2 = x.Select(row => Norm(row, weights[prefix + "post_attention_layernorm.weight"])).ToArray();
             var mlp = normed2.Select(row => Mlp(row, prefix + "mlp.")).ToArray();
@@ -85,7 +97,7 @@ internal sealed class NaiveQwen2Reference(Qwen2Config config, IReadOnlyDictionar
         return Linear(product, weights[prefix + "down_proj.weight"], null, config.HiddenSize);
     }
 
-    private double[][] Attention(double[][] x, int[] positions, string prefix)
+    private double[][] Attention(double[][] x, Func<int, int, int> positionOf, string prefix)
     {
         int heads = config.NumAttentionHeads, kvHeads = config.NumKeyValueHeads, d = config.HeadDim, length = x.Length;
         var q = x.Select(row => Linear(row, weights[prefix + "q_proj.weight"], weights[prefix + "q_proj.bias"], heads * d)).ToArray();
@@ -93,8 +105,9 @@ internal sealed class NaiveQwen2Reference(Qwen2Config config, IReadOnlyDictionar
         var v = x.Select(row => Linear(row, weights[prefix + "v_proj.weight"], weights[prefix + "v_proj.bias"], kvHeads * d)).ToArray();
         for (var t = 0; t < length; t++)
         {
-            for (var h = 0; h < heads; h++) Rotate(q[t], h * d, positions[t]);
-            for (var h = 0; h < kvHeads; h++) Rotate(k[t], h * d, positions[t]);
+            var token = t;
+            for (var h = 0; h < heads; h++) Rotate(q[t], h * d, i => positionOf(token, i));
+            for (var h = 0; h < kvHeads; h++) Rotate(k[t], h * d, i => positionOf(token, i));
         }
 
         var output = new double[length][];
@@ -127,13 +140,13 @@ internal sealed class NaiveQwen2Reference(Qwen2Config config, IReadOnlyDictionar
     }
 
     /// <summary>Rotate-half RoPE on one head: (a, b) ↦ (a·cos − b·sin, b·cos + a·sin) for pairs (i, i + d/2).</summary>
-    private void Rotate(double[] vector, int offset, int position)
+    private void Rotate(double[] vector, int offset, Func<int, int> positionOfPair)
     {
         var half = config.HeadDim / 2;
         for (var i = 0; i < half; i++)
         {
             var inverseFrequency = 1.0 / Math.Pow(config.RopeTheta, 2.0 * i / config.HeadDim);
-            var angle = position * inverseFrequency;
+            var angle = positionOfPair(i) * inverseFrequency;
             double cos = round(Math.Cos(angle)), sin = round(Math.Sin(angle));
             double a = vector[offset + i], b = vector[offset + i + half];
             vector[offset + i] = round(round(a * cos) + round(-b * sin));

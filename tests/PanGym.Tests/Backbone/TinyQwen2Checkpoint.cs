@@ -50,27 +50,31 @@ internal static class TinyQwen2Checkpoint
         """;
 
     /// <summary>Every tensor name and shape of the checkpoint, written out from the Hugging Face layout.</summary>
-    public static List<(string Name, long[] Shape)> TensorShapes(bool tied)
+    public static List<(string Name, long[] Shape)> TensorShapes(bool tied) => LanguageModelShapes(VocabSize, Hidden, Intermediate, Layers, Heads, KvHeads, tied);
+
+    /// <summary>The tensor names and shapes of a Qwen2 language model (<c>model.*</c>, <c>lm_head.weight</c> unless tied) of the given sizes.</summary>
+    public static List<(string Name, long[] Shape)> LanguageModelShapes(int vocabSize, int hidden, int intermediate, int layers, int heads, int kvHeads, bool tied)
     {
-        var shapes = new List<(string, long[])> { ("model.embed_tokens.weight", [VocabSize, Hidden]) };
-        for (var layer = 0; layer < Layers; layer++)
+        int headDim = hidden / heads;
+        var shapes = new List<(string, long[])> { ("model.embed_tokens.weight", [vocabSize, hidden]) };
+        for (var layer = 0; layer < layers; layer++)
         {
             var p = $"model.layers.{layer}.";
-            shapes.Add((p + "self_attn.q_proj.weight", [Heads * HeadDim, Hidden]));
-            shapes.Add((p + "self_attn.q_proj.bias", [Heads * HeadDim]));
-            shapes.Add((p + "self_attn.k_proj.weight", [KvHeads * HeadDim, Hidden]));
-            shapes.Add((p + "self_attn.k_proj.bias", [KvHeads * HeadDim]));
-            shapes.Add((p + "self_attn.v_proj.weight", [KvHeads * HeadDim, Hidden]));
-            shapes.Add((p + "self_attn.v_proj.bias", [KvHeads * HeadDim]));
-            shapes.Add((p + "self_attn.o_proj.weight", [Hidden, Heads * HeadDim]));
-            shapes.Add((p + "mlp.gate_proj.weight", [Intermediate, Hidden]));
-            shapes.Add((p + "mlp.up_proj.weight", [Intermediate, Hidden]));
-            shapes.Add((p + "mlp.down_proj.weight", [Hidden, Intermediate]));
-            shapes.Add((p + "input_layernorm.weight", [Hidden]));
-            shapes.Add((p + "post_attention_layernorm.weight", [Hidden]));
+            shapes.Add((p + "self_attn.q_proj.weight", [heads * headDim, hidden]));
+            shapes.Add((p + "self_attn.q_proj.bias", [heads * headDim]));
+            shapes.Add((p + "self_attn.k_proj.weight", [kvHeads * headDim, hidden]));
+            shapes.Add((p + "self_attn.k_proj.bias", [kvHeads * headDim]));
+            shapes.Add((p + "self_attn.v_proj.weight", [kvHeads * headDim, hidden]));
+            shapes.Add((p + "self_attn.v_proj.bias", [kvHeads * headDim]));
+            shapes.Add((p + "self_attn.o_proj.weight", [hidden, heads * headDim]));
+            shapes.Add((p + "mlp.gate_proj.weight", [intermediate, hidden]));
+            shapes.Add((p + "mlp.up_proj.weight", [intermediate, hidden]));
+            shapes.Add((p + "mlp.down_proj.weight", [hidden, intermediate]));
+            shapes.Add((p + "input_layernorm.weight", [hidden]));
+            shapes.Add((p + "post_attention_layernorm.weight", [hidden]));
         }
-        shapes.Add(("model.norm.weight", [Hidden]));
-        if (!tied) shapes.Add(("lm_head.weight", [VocabSize, Hidden]));
+        shapes.Add(("model.norm.weight", [hidden]));
+        if (!tied) shapes.Add(("lm_head.weight", [vocabSize, hidden]));
         return shapes;
     }
 

@@ -44,18 +44,22 @@ internal static class TinyTokenizerJson
         The player jumps over the gap, lands on the platform and collects the coin before the timer runs out.
         """;
 
+    /// <summary>Qwen2-VL's vision special tokens, which follow Qwen's added tokens in a Qwen2.5-VL tokenizer.</summary>
+    public static readonly string[] VisionTokens = ["<|vision_start|>", "<|vision_end|>", "<|vision_pad|>", "<|image_pad|>", "<|video_pad|>"];
+
     /// <summary>Writes tokenizer.json and tokenizer_config.json into <paramref name="folder"/> (created if needed).</summary>
     /// <param name="folder">Where to write.</param>
     /// <param name="mergeCount">How many merges to learn (fewer when the corpus runs out of pairs).</param>
-    public static void Write(string folder, int mergeCount = 300)
+    /// <param name="extraSpecialTokens">Added tokens after Qwen's three (for example <see cref="VisionTokens"/>).</param>
+    public static void Write(string folder, int mergeCount = 300, IReadOnlyList<string>? extraSpecialTokens = null)
     {
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, HuggingFaceTokenizer.TokenizerFileName), BuildTokenizerJson(mergeCount));
+        File.WriteAllText(Path.Combine(folder, HuggingFaceTokenizer.TokenizerFileName), BuildTokenizerJson(mergeCount, extraSpecialTokens));
         File.WriteAllText(Path.Combine(folder, HuggingFaceTokenizer.ConfigFileName), BuildConfigJson());
     }
 
     /// <summary>The text of tokenizer.json, merges written as "a b" strings as in Qwen2's file.</summary>
-    public static string BuildTokenizerJson(int mergeCount = 300)
+    public static string BuildTokenizerJson(int mergeCount = 300, IReadOnlyList<string>? extraSpecialTokens = null)
     {
         (Dictionary<string, int> vocab, List<(string Left, string Right)> merges) = Train(mergeCount);
         var byteLevel = new { type = "ByteLevel", add_prefix_space = false, trim_offsets = false, use_regex = false };
@@ -64,7 +68,7 @@ internal static class TinyTokenizerJson
             version = "1.0",
             truncation = (object?)null,
             padding = (object?)null,
-            added_tokens = SpecialTokens.Select((token, index) => new
+            added_tokens = SpecialTokens.Concat(extraSpecialTokens ?? []).Select((token, index) => new
             {
                 id = vocab.Count + index, content = token, single_word = false, lstrip = false, rstrip = false, normalized = false, special = true,
             }),

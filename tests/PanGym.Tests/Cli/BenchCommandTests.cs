@@ -33,6 +33,30 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public void Bench_train_runs_one_and_two_rank_mpi_jobs_and_reports_their_rates_and_the_all_reduce_share()
+    {
+        string json = Path.Combine(_folder, "train.json");
+        var (code, text, error) = CliRunner.Run("bench", "train", "--preset", "tiny", "--ranks", "2", "--steps", "2", "--warmup", "1",
+            "--batch-per-rank", "2", "--window", "2", "--json", json);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("matmul peak", text);
+        Assert.Contains("scaling efficiency", text);
+        var figures = JsonNode.Parse(File.ReadAllText(json))!;
+        var jobs = figures["jobs"]!.AsArray();
+        Assert.Equal([1, 2], jobs.Select(job => (int)job!["ranks"]!));
+        Assert.Equal([2, 4], jobs.Select(job => (int)job!["global_batch"]!));
+        Assert.All(jobs, job => Assert.True((double)job!["samples_per_second"]! > 0 && (double)job["scaling_efficiency"]! > 0));
+        Assert.Equal(0, (double)jobs[0]!["allreduce_ms"]!);
+        Assert.InRange((double)jobs[1]!["allreduce_share"]!, 1e-6, 1);
+        Assert.True((long)figures["gradient_floats"]! > 100_000);
+
+        (code, _, error) = CliRunner.Run("bench", "train", "--ranks", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("--ranks must be at least 2", error);
+    }
+
+    [Fact]
     public void Bad_batch_sizes_are_refused()
     {
         var (code, _, error) = CliRunner.Run("bench", "--preset", "tiny", "--batches", "1,0");

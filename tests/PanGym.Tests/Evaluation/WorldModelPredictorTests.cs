@@ -1,6 +1,7 @@
 using PanGym.Envs;
 using PanGym.Evaluation;
 using PanGym.Gym;
+using PanGym.Imagination;
 using PanGym.WorldModel;
 
 namespace PanGym.Tests.Evaluation;
@@ -8,7 +9,9 @@ namespace PanGym.Tests.Evaluation;
 /// <summary>The mechanics of a world model as a predictor, on an untrained tiny model (its figures mean nothing; its shapes and invariants do).</summary>
 public sealed class WorldModelPredictorTests : IDisposable
 {
-    static readonly FlowSamplingOptions Fast = new(steps: 2, temperature: 0);
+    static readonly RolloutOptions Fast = new(sampling: new FlowSamplingOptions(steps: 2, temperature: 0));
+
+    static RolloutOptions FastWith(HistoryWindow window) => new(sampling: Fast.Sampling, history: window);
     readonly PanGym.WorldModel.WorldModel _model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 11);
     readonly IGroundTruthSimulator _simulator = GroundTruthSimulators.For(new ShapesWorld(ShapesWorldConfig.Small));
 
@@ -67,7 +70,7 @@ public sealed class WorldModelPredictorTests : IDisposable
         var (episode, changed, changedActions) = EpisodeWithAnotherStart(steps: 3);
         Assert.NotEqual(episode.Frames[0], changed[0]);
 
-        var cut = new WorldModelPredictor(_model, Fast, PredictorHistory.LastStateOnly);
+        var cut = new WorldModelPredictor(_model, FastWith(HistoryWindow.LastStateOnly));
         var original = cut.PredictOneStep([episode.Frames], [episode.Actions])[0];
         var altered = cut.PredictOneStep([changed], [changedActions])[0];
         Assert.Equal(original[1], altered[1]);
@@ -84,25 +87,26 @@ public sealed class WorldModelPredictorTests : IDisposable
             foreach (var weight in _model.parameters())
                 weight.add_(TorchSharp.torch.randn(weight.shape, generator: new TorchSharp.torch.Generator(5)).mul_(0.2));
 
-        var windowed = new WorldModelPredictor(_model, Fast, window: new PanGym.Imagination.HistoryWindow(maxTurns: 2, keptTurns: 1));
+        var windowed = new WorldModelPredictor(_model, FastWith(new HistoryWindow(maxTurns: 2, keptTurns: 1)));
         var original = windowed.PredictOneStep([episode.Frames], [episode.Actions])[0];
         var altered = windowed.PredictOneStep([changed], [changedActions])[0];
         Assert.NotEqual(original[1], altered[1]);
         Assert.Equal(original[2], altered[2]);
         Assert.Equal(original[3], altered[3]);
 
-        var whole = new WorldModelPredictor(_model, Fast, window: new PanGym.Imagination.HistoryWindow(maxTurns: 8, keptTurns: 4));
+        var whole = new WorldModelPredictor(_model, FastWith(new HistoryWindow(maxTurns: 8, keptTurns: 4)));
         Assert.NotEqual(whole.PredictOneStep([episode.Frames], [episode.Actions])[0][2], whole.PredictOneStep([changed], [changedActions])[0][2]);
-        Assert.Throws<ArgumentException>(() => new WorldModelPredictor(_model, Fast, window: new PanGym.Imagination.HistoryWindow(maxTurns: 100_000, keptTurns: 1)));
+        Assert.Throws<ArgumentException>(() => new WorldModelPredictor(_model, FastWith(new HistoryWindow(maxTurns: 100_000, keptTurns: 1))));
     }
 
     [Theory]
-    [InlineData(PredictorHistory.Full)]
-    [InlineData(PredictorHistory.LastStateOnly)]
-    public void Predictions_leave_no_tensors_behind(PredictorHistory history)
+    [InlineData(false, ClosedLoop.Reencode)]
+    [InlineData(true, ClosedLoop.Reencode)]
+    [InlineData(false, ClosedLoop.Off)]
+    public void Predictions_leave_no_tensors_behind(bool lastStateOnly, ClosedLoop loop)
     {
         var episode = _simulator.Record(8, 3);
-        var predictor = new WorldModelPredictor(_model, Fast, history);
+        var predictor = new WorldModelPredictor(_model, new RolloutOptions(loop, Fast.Sampling, lastStateOnly ? HistoryWindow.LastStateOnly : null));
         predictor.PredictOneStep([episode.Frames], [episode.Actions]);
         predictor.Rollout([episode.Frames[0]], [episode.Actions]);
         var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;

@@ -1,5 +1,6 @@
 using PanGym.Envs;
 using PanGym.Imagination;
+using PanGym.WorldModel;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,32 +8,28 @@ namespace PanGym.Tests.Imagination;
 
 public sealed class BatchedImaginationTests : IDisposable
 {
-    readonly PanGym.WorldModel.WorldModel _model = TinyWorld.Model(seed: 3);
-    readonly WindowedHistory _history;
-    readonly Tensor _state;
-    readonly Tensor _frame;
+    readonly PanGym.WorldModel.WorldModel _model = TinyWorld.MovingModel(seed: 3);
+    readonly ImaginedTrajectories _root;
 
     public BatchedImaginationTests()
     {
-        using var noGrad = no_grad();
+        // Two observed turns of shared history, so the branches really share a past.
         using var scope = NewDisposeScope();
-        _history = new WindowedHistory(_model, 1);
-        var frame = _model.ToModelPixels([TinyWorld.Frame(5)]);
-        var state = _model.Encode(frame);
-        // Two turns of shared history, so the branches really share a past.
-        foreach (var action in new[] { "move the red circle left", "wait" })
-            state = _history.PredictNext(state, [action]);
-        _state = state.DetachFromDisposeScope();
-        _frame = frame.DetachFromDisposeScope();
+        var follower = new ImaginationEngine(_model);
+        _root = follower.Start([TinyWorld.Frame(5)]);
+        foreach (var (action, next) in new[] { ("move the red circle left", 6), ("wait", 7) })
+            follower.Observe(_root, [action], _model.ToModelPixels([TinyWorld.Frame(next)]));
     }
 
     public void Dispose()
     {
-        _history.Dispose();
-        _state.Dispose();
-        _frame.Dispose();
+        _root.Dispose();
         _model.Dispose();
     }
+
+    /// <summary>Latent-only imagination: the open loop, no frames decoded unless the reward reads them.</summary>
+    static ImaginationOptions Open(bool keepLatents = false, bool shareBranches = true, int maxRowsPerPass = 64, bool keepFrames = false, double discount = 1) =>
+        new(discount, shareBranches, keepLatents, keepFrames, new RolloutOptions(ClosedLoop.Off, TinyWorld.DeterministicSampling), maxRowsPerPass: maxRowsPerPass);
 
     static IReadOnlyList<IReadOnlyList<string>> Sequences(int count, int horizon, int seed)
     {
@@ -44,20 +41,25 @@ public sealed class BatchedImaginationTests : IDisposable
     }
 
     [Theory]
-    [InlineData(true, 64)]
-    [InlineData(false, 64)]
-    [InlineData(true, 3)]
-    public void Imagining_B_futures_from_one_history_equals_imagining_each_alone(bool shareBranches, int maxRowsPerPass)
+    [InlineData(ClosedLoop.Reencode, true, 64)]
+    [InlineData(ClosedLoop.Reencode, false, 64)]
+    [InlineData(ClosedLoop.Reencode, true, 3)]
+    [InlineData(ClosedLoop.Off, true, 64)]
+    [InlineData(ClosedLoop.Off, false, 3)]
+    public void Batched_branched_and_one_at_a_time_imagination_agree(ClosedLoop loop, bool shareBranches, int maxRowsPerPass)
     {
         var sequences = Sequences(8, 3, seed: 1);
         using var goal = LatentGoalReward.FromImage(_model, TinyWorld.Frame(9));
-        var imagination = new BatchedImagination(_model, new ImaginationOptions(keepLatents: true, shareBranches: shareBranches, maxRowsPerPass: maxRowsPerPass));
-        int turns = _history.Turns;
+        var imagination = new BatchedImagination(_model, new ImaginationOptions(keepLatents: true, keepFrames: true, shareBranches: shareBranches,
+            maxRowsPerPass: maxRowsPerPass, rollout: new RolloutOptions(loop, TinyWorld.DeterministicSampling)));
+        int turns = _root.History.Turns;
 
-        using var batched = imagination.Imagine(_history.Current, _state, _frame, sequences, goal);
-        using var alone = imagination.ImagineEach(_history.Current, _state, _frame, sequences, goal);
+        using var batched = imagination.Imagine(_root, sequences, goal);
+        using var alone = imagination.ImagineEach(_root, sequences, goal);
 
-        Assert.Equal(turns, _history.Turns);
+        Assert.Equal(turns, _root.History.Turns);
+        double frames = (batched.Frames! - alone.Frames!).abs().max().item<float>();
+        Assert.True(frames < 1e-5, $"batched and one-at-a-time frames differ by {frames}");
         Assert.Equal([8, 3, 16, 64], batched.Latents!.shape);
         double largest = (batched.Latents - alone.Latents!).abs().max().item<float>();
         Assert.True(largest < 1e-5, $"batched and one-at-a-time latents differ by {largest}");
@@ -70,9 +72,9 @@ public sealed class BatchedImaginationTests : IDisposable
     {
         var sequences = Sequences(16, 3, seed: 2);
         int distinct = Enumerable.Range(1, 3).Sum(depth => sequences.Select(s => string.Join("|", s.Take(depth))).Distinct().Count());
-        var imagination = new BatchedImagination(_model, new ImaginationOptions(maxRowsPerPass: 5));
+        var imagination = new BatchedImagination(_model, Open(maxRowsPerPass: 5));
 
-        using var result = imagination.Imagine(_history.Current, _state, _frame, sequences, DelegateReward.Zero);
+        using var result = imagination.Imagine(_root, sequences, DelegateReward.Zero);
 
         Assert.Equal(48, result.RequestedSteps);
         Assert.Equal(distinct, result.ComputedSteps);
@@ -80,7 +82,7 @@ public sealed class BatchedImaginationTests : IDisposable
     }
 
     [Fact]
-    public void Frames_are_decoded_only_when_the_reward_reads_them()
+    public void Without_the_closed_loop_frames_are_decoded_only_when_the_reward_reads_them()
     {
         var sequences = Sequences(3, 2, seed: 3);
         var seen = new List<long[]?>();
@@ -89,18 +91,18 @@ public sealed class BatchedImaginationTests : IDisposable
             seen.Add(step.Frames?.shape);
             return new StepRewards(new double[step.BatchSize]);
         }
-        var imagination = new BatchedImagination(_model, new ImaginationOptions(sampling: TinyWorld.FastSampling));
+        var imagination = new BatchedImagination(_model, Open());
 
-        imagination.Imagine(_history.Current, _state, null, sequences, new DelegateReward(Record)).Dispose();
+        imagination.Imagine(_root, sequences, new DelegateReward(Record)).Dispose();
         Assert.All(seen, shape => Assert.Null(shape));
 
         seen.Clear();
-        imagination.Imagine(_history.Current, _state, _frame, sequences, new DelegateReward(Record, needsFrames: true)).Dispose();
+        imagination.Imagine(_root, sequences, new DelegateReward(Record, needsFrames: true)).Dispose();
         Assert.All(seen, shape => Assert.Equal(3, shape!.Length == 4 ? shape[1] : -1));
         Assert.All(seen, shape => Assert.Equal([32, 32], shape![2..]));
 
-        var keeping = new BatchedImagination(_model, new ImaginationOptions(sampling: TinyWorld.FastSampling, keepFrames: true, maxRowsPerPass: 2));
-        using var kept = keeping.Imagine(_history.Current, _state, _frame, sequences, DelegateReward.Zero);
+        var keeping = new BatchedImagination(_model, Open(keepFrames: true, maxRowsPerPass: 2));
+        using var kept = keeping.Imagine(_root, sequences, DelegateReward.Zero);
         Assert.Equal([3, 2, 3, 32, 32], kept.Frames!.shape);
         Assert.True(kept.Frames.abs().max().item<float>() <= 1);
     }
@@ -113,9 +115,9 @@ public sealed class BatchedImaginationTests : IDisposable
         var reward = new DelegateReward(step => new StepRewards(
             step.Actions.Select(_ => 1.0).ToArray(),
             step.Actions.Select(a => step.Step == 0 && a == "wait").ToArray()));
-        var imagination = new BatchedImagination(_model, new ImaginationOptions(discount: 0.5));
+        var imagination = new BatchedImagination(_model, Open(discount: 0.5));
 
-        using var result = imagination.Imagine(_history.Current, _state, null, sequences, reward);
+        using var result = imagination.Imagine(_root, sequences, reward);
 
         Assert.Equal([1, 3], result.Lengths);
         Assert.Equal([true, false], result.Terminated);
@@ -128,40 +130,38 @@ public sealed class BatchedImaginationTests : IDisposable
     [Fact]
     public void Bad_input_gives_clear_errors()
     {
-        var imagination = new BatchedImagination(_model);
+        var imagination = new BatchedImagination(_model, Open());
         var reward = DelegateReward.Zero;
-        var empty = Assert.Throws<ArgumentException>(() => imagination.Imagine(_history.Current, _state, null, [], reward));
+        var empty = Assert.Throws<ArgumentException>(() => imagination.Imagine(_root, [], reward));
         Assert.Contains("No action sequences", empty.Message);
-        var ragged = Assert.Throws<ArgumentException>(() => imagination.Imagine(_history.Current, _state, null, [["wait"], ["wait", "wait"]], reward));
+        var ragged = Assert.Throws<ArgumentException>(() => imagination.Imagine(_root, [["wait"], ["wait", "wait"]], reward));
         Assert.Contains("same length", ragged.Message);
-        var noActions = Assert.Throws<ArgumentException>(() => imagination.Imagine(_history.Current, _state, null, [Array.Empty<string>()], reward));
+        var noActions = Assert.Throws<ArgumentException>(() => imagination.Imagine(_root, [Array.Empty<string>()], reward));
         Assert.Contains("empty", noActions.Message);
-        var needsFrame = Assert.Throws<ArgumentException>(() => imagination.Imagine(_history.Current, _state, null, [["wait"]], new DelegateReward(_ => null!, needsFrames: true)));
-        Assert.Contains("root frame", needsFrame.Message);
-        using var pair = _history.Current.Repeat(2);
-        var batch = Assert.Throws<ArgumentException>(() => imagination.Imagine(pair, _state, null, [["wait"]], reward));
+        using var pair = _root.Select([0, 0]);
+        var batch = Assert.Throws<ArgumentException>(() => imagination.Imagine(pair, [["wait"]], reward));
         Assert.Contains("one trajectory", batch.Message);
-        int limit = WindowedHistory.MaxTurnsFor(_model);
-        var tooLong = Assert.Throws<ArgumentException>(() => imagination.Imagine(_history.Current, _state, null, [Enumerable.Repeat("wait", limit).ToArray()], reward));
-        Assert.Contains("horizon", tooLong.Message);
+        var narrow = new BatchedImagination(_model, new ImaginationOptions(rollout: new RolloutOptions(ClosedLoop.Off, history: new HistoryWindow(1, 0))));
+        var tooMuchPast = Assert.Throws<ArgumentException>(() => narrow.Imagine(_root, [["wait"]], reward));
+        Assert.Contains("window", tooMuchPast.Message);
     }
 
     [Fact]
     public void The_history_window_bounds_the_cache_and_re_reads_its_last_turns()
     {
         using var noGrad = no_grad();
-        using var history = new WindowedHistory(_model, 1, new HistoryWindow(maxTurns: 4, keptTurns: 2));
+        using var history = _model.NewHistory(1, new HistoryWindow(maxTurns: 4, keptTurns: 2));
         var turns = new List<int>();
         using var scope = NewDisposeScope();
-        var state = _state.clone();
+        var state = _root.State.clone();
         for (int step = 0; step < 10; step++)
         {
-            state = history.PredictNext(state, ["wait"]);
+            state = _model.PredictNext(history, state, ["wait"]);
             turns.Add(history.Turns);
         }
         Assert.Equal([1, 2, 3, 4, 3, 4, 3, 4, 3, 4], turns);
         Assert.Equal(3, history.Rebuilds);
-        var tooWide = Assert.Throws<ArgumentException>(() => new WindowedHistory(_model, 1, new HistoryWindow(maxTurns: 100_000, keptTurns: 1)));
+        var tooWide = Assert.Throws<ArgumentException>(() => _model.NewHistory(1, new HistoryWindow(maxTurns: 100_000, keptTurns: 1)));
         Assert.Contains("positions", tooWide.Message);
     }
 }

@@ -58,7 +58,7 @@ public sealed class PanEnvTests : IDisposable
         Assert.Equal("nudge the blue square west", info["action"]);
         Assert.Equal(1, info["turns"]);
         var timing = Assert.IsType<PanStepTiming>(info["timing"]);
-        Assert.True(timing.Dynamics > TimeSpan.Zero && timing.Decode > TimeSpan.Zero);
+        Assert.True(timing.Imagine > TimeSpan.Zero && timing.Encode == TimeSpan.Zero);
         Assert.Equal(observation, env.Render());
         Assert.Equal(env.CurrentLatent, (float[])info["latent"]!);
     }
@@ -125,7 +125,7 @@ public sealed class PanEnvTests : IDisposable
     }
 
     [Fact]
-    public void A_thousand_steps_keep_memory_steady()
+    public void A_thousand_closed_loop_steps_keep_memory_steady()
     {
         using var env = new PanEnv(_model, TinyWorld.Options(sampling: new(steps: 1, temperature: 0)));
         env.Reset(TinyWorld.Frame(6), seed: 0);
@@ -145,6 +145,6 @@ public sealed class PanEnvTests : IDisposable
             $"RSS {rssBefore / 1048576.0:F0} -> {rssAfter / 1048576.0:F0} MiB; history turns {turns.Min()}..{turns.Max()}");
         Assert.Equal(live[10], live.Skip(10).Max());
         Assert.Equal(live[10], live[^1]);
-        Assert.True(turns.Max() <= HistoryWindow.Default.MaxTurns);
+        Assert.True(turns.Max() <= PanGym.WorldModel.HistoryWindow.For(_model.Config.Dynamics).MaxTurns);
     }
 }

@@ -25,6 +25,22 @@ internal static class TinyWorld
         return model;
     }
 
+    /// <summary>
+    /// <see cref="Model"/> whose dynamics also moves: its output projection (zero in a fresh model, so that ŝ = s) gets
+    /// small random weights, so that predicted states differ from the states read and imagination paths can diverge.
+    /// </summary>
+    public static PanGym.WorldModel.WorldModel MovingModel(int seed = 0)
+    {
+        var model = Model(seed);
+        using (TorchSharp.torch.no_grad())
+        {
+            using var generator = new TorchSharp.torch.Generator((ulong)seed + 4);
+            foreach (var (_, parameter) in model.Dynamics.named_parameters().Where(p => p.name.StartsWith("stateOut", StringComparison.Ordinal)))
+                parameter.copy_(TorchSharp.torch.randn(parameter.shape, generator: generator) * 0.05);
+        }
+        return model;
+    }
+
     public static ShapesWorld Env() => new(ShapesWorldConfig.Small);
 
     public static Image Frame(int seed)
@@ -39,6 +55,10 @@ internal static class TinyWorld
     /// <summary>Fast decoding for tests: two deterministic Euler steps.</summary>
     public static FlowSamplingOptions FastSampling { get; } = new(steps: 2, temperature: 0);
 
-    public static PanEnvOptions Options(IImaginedReward? reward = null, bool enforce = false, HistoryWindow? history = null, FlowSamplingOptions? sampling = null) =>
-        new(ShapesWorldAction.Candidates, enforce, sampling: sampling ?? FastSampling, reward: reward, startObservations: DrawStart, history: history);
+    /// <summary>Fast, fully deterministic decoding (no starting noise, no context noise): rows imagine the same frames in any batch.</summary>
+    public static FlowSamplingOptions DeterministicSampling { get; } = new(steps: 2, temperature: 0, contextNoise: 0);
+
+    public static PanEnvOptions Options(IImaginedReward? reward = null, bool enforce = false, HistoryWindow? history = null, FlowSamplingOptions? sampling = null,
+        ClosedLoop closedLoop = ClosedLoop.Reencode) =>
+        new(ShapesWorldAction.Candidates, enforce, rollout: new RolloutOptions(closedLoop, sampling ?? FastSampling, history), reward: reward, startObservations: DrawStart);
 }

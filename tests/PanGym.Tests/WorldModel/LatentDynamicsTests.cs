@@ -64,7 +64,7 @@ public class LatentDynamicsTests
         var actions = ActionRows(batch, length);
         using var full = dynamics.PredictSequence(states, actions);
 
-        using var history = dynamics.NewHistory(batch);
+        using var history = dynamics.NewHistory(batch, new HistoryWindow(length, length - 1));
         double worst = 0;
         for (int t = 0; t < length; t++)
         {

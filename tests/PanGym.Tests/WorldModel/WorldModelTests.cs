@@ -186,10 +186,13 @@ public sealed class WorldModelTests : IDisposable
         DynamicsOutput.Randomize(model.Dynamics);
         var (before, _, _) = ShapesWorldTransitions(1, seed: 4);
         var actions = Enumerable.Range(0, 32).Select(i => ShapesWorldAction.Candidates[i % ShapesWorldAction.Candidates.Count]).ToArray();
-        var frames = model.ImagineVideo(before[0], actions, new FlowSamplingOptions(steps: 4, decoding: decoding, windowSize: 2));
+        var engine = new PanGym.Imagination.ImaginationEngine(model, new PanGym.Imagination.RolloutOptions(
+            decoding == VideoDecoding.StepByStep ? PanGym.Imagination.ClosedLoop.Reencode : PanGym.Imagination.ClosedLoop.Off,
+            new FlowSamplingOptions(steps: 4, decoding: decoding, windowSize: 2)));
+        var frames = engine.ImagineVideo(before[0], actions);
         Assert.Equal(32, frames.Count);
         Assert.All(frames, f => Assert.Equal((32, 32), (f.Height, f.Width)));
-        Assert.Equal(frames, model.ImagineVideo(before[0], actions, new FlowSamplingOptions(steps: 4, decoding: decoding, windowSize: 2)));
+        Assert.Equal(frames, engine.ImagineVideo(before[0], actions));
     }
 
     [Fact]
