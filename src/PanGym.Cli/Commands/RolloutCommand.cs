@@ -45,6 +45,7 @@ internal static class RolloutCommand
             if (!VideoWriter.SupportedExtensions.Contains(extension))
                 throw new ArgumentException($"--out must end in {string.Join(" or ", VideoWriter.SupportedExtensions)}; got \"{Path.GetFileName(output)}\".");
             if (Directory.Exists(output)) throw new IOException($"--out {output} is a folder; give a video file name.");
+            VideoWriter.CheckOutput(output, parse.GetValue(scaleOption));
             var startFile = parse.GetValue(startOption);
             string? envId = parse.GetValue(envOption);
             if (startFile is null == envId is null)

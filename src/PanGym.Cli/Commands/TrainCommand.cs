@@ -78,11 +78,10 @@ internal static class TrainCommand
                 long? steps = parse.GetValue(stepsOption);
                 double? minutes = parse.GetValue(minutesOption);
                 if (steps is null && minutes is null) throw new ArgumentException("Give a training budget: --steps N and/or --minutes M.");
-                if (minutes is double m && !double.IsFinite(m)) throw new ArgumentException($"--minutes must be a finite number of minutes, got {m}.");
                 var defaults = new TrainingConfig(maxSteps: 1);
                 config = new TrainingConfig(
                     maxSteps: steps,
-                    budget: minutes is double budget ? TimeSpan.FromMinutes(budget) : null,
+                    budget: minutes is double budget ? TrainingConfig.BudgetFromMinutes(budget, "--minutes") : null,
                     batchSize: parse.GetValue(batchSizeOption) ?? defaults.BatchSize,
                     windowSteps: parse.GetValue(windowOption) ?? defaults.WindowSteps,
                     learningRate: parse.GetValue(lrOption) ?? defaults.LearningRate,

@@ -13,6 +13,27 @@ public static class VideoWriter
     /// <summary>The file extensions this writer understands.</summary>
     public static IReadOnlyList<string> SupportedExtensions { get; } = [".mp4", ".gif"];
 
+    /// <summary>The largest side, in pixels, of a written (scaled) frame; H.264 encoders stop near 8K.</summary>
+    public const int MaxScaledSide = 8192;
+
+    /// <summary>
+    /// Checks what <see cref="Write"/> would refuse about <paramref name="path"/> and <paramref name="scale"/> before any
+    /// frame is made: the extension, a folder of that name, a parent that is a file or cannot be written, a scale beyond
+    /// <see cref="MaxScaledSide"/>. Returns the full path.
+    /// </summary>
+    /// <exception cref="ArgumentException">The extension or the scale is not supported.</exception>
+    /// <exception cref="IOException">The file cannot be written there.</exception>
+    public static string CheckOutput(string path, int scale = 1)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (!SupportedExtensions.Contains(extension))
+            throw new ArgumentException($"Cannot write video \"{path}\": unsupported extension \"{extension}\"; use one of {string.Join(", ", SupportedExtensions)}.", nameof(path));
+        if (scale < 1 || scale > MaxScaledSide)
+            throw new ArgumentException($"The video scale must be between 1 and {MaxScaledSide}; got {scale}.", nameof(scale));
+        return OutputLocation.EnsureCanWriteFile(path);
+    }
+
     /// <summary>Writes <paramref name="frames"/> to <paramref name="path"/> (format from its extension).</summary>
     /// <param name="path">Output file, ending in .mp4 or .gif.</param>
     /// <param name="frames">Frames of one size.</param>
@@ -24,17 +45,15 @@ public static class VideoWriter
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(frames);
         ArgumentOutOfRangeException.ThrowIfLessThan(fps, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
-        var extension = Path.GetExtension(path).ToLowerInvariant();
-        if (!SupportedExtensions.Contains(extension))
-            throw new ArgumentException($"Cannot write video \"{path}\": unsupported extension \"{extension}\"; use one of {string.Join(", ", SupportedExtensions)}.", nameof(path));
+        var fullPath = CheckOutput(path, scale);
+        var extension = Path.GetExtension(fullPath).ToLowerInvariant();
         if (frames.Count == 0) throw new ArgumentException("Cannot write a video with no frames.", nameof(frames));
         int height = frames[0].Height, width = frames[0].Width;
         foreach (var frame in frames) frame.EnsureSize(height, width, "video frame");
-        if (Directory.Exists(path)) throw new IOException($"Cannot write video \"{path}\": a folder of that name exists.");
+        if ((long)Math.Max(height, width) * scale > MaxScaledSide)
+            throw new ArgumentException($"Frames of {width}×{height} pixels at scale {scale} would be {(long)width * scale}×{(long)height * scale}, beyond the {MaxScaledSide}-pixel side a video may have; use a smaller scale.", nameof(scale));
         FFmpegTools.EnsureAvailable();
 
-        var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         var rawPath = Path.Combine(Path.GetTempPath(), $"pangym-{Guid.NewGuid():N}.rgb");
         var tempOutput = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileNameWithoutExtension(fullPath)}.{Guid.NewGuid():N}.tmp{extension}");
@@ -61,6 +80,11 @@ public static class VideoWriter
                 })
                 .ProcessSynchronously();
             File.Move(tempOutput, fullPath, overwrite: true);
+        }
+        catch (FFMpegCore.Exceptions.FFMpegException e)
+        {
+            string reason = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? e.GetType().Name;
+            throw new IOException($"ffmpeg could not write {fullPath}: {reason}", e);
         }
         finally
         {
