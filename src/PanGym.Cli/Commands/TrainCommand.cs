@@ -45,6 +45,7 @@ internal static class TrainCommand
         var seedOption = new Option<int>("--seed") { Description = "Seed of the model's initialisation, the data order and the noise.", DefaultValueFactory = _ => 0 };
         var logEveryOption = new Option<int?>("--log-every") { Description = "Steps between metric lines (default 10)." };
         var checkpointEveryOption = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints (default 500; one is also written when training stops)." };
+        var skipDataCheckOption = new Option<bool>("--skip-data-check") { Description = "Do not check every episode file and action before the first step (for data sets too large to check up front)." };
         var distributedOption = DistributedJob.ModeOption();
         var timeoutOption = DistributedJob.TimeoutOption();
 
@@ -52,7 +53,7 @@ internal static class TrainCommand
         {
             envOption, episodesOption, stepsPerEpisodeOption, sizeOption, dataOption, presetOption, backboneOption,
             stepsOption, minutesOption, outOption, resumeOption, batchSizeOption, windowOption, lrOption, selfForcingOption, seedOption, threadsOption,
-            logEveryOption, checkpointEveryOption, distributedOption, timeoutOption,
+            logEveryOption, checkpointEveryOption, skipDataCheckOption, distributedOption, timeoutOption,
         };
         command.SetAction(parse =>
         {
@@ -91,9 +92,9 @@ internal static class TrainCommand
                     selfForcingFraction: parse.GetValue(selfForcingOption) ?? defaults.SelfForcingFraction);
                 modelConfig = WorldModelConfig.FromPreset(parse.GetValue(presetOption)!, parse.GetValue(backboneOption)?.FullName);
             }
-            else if (!Directory.Exists(outFolder))
+            else
             {
-                throw new IOException($"No training run to resume at {outFolder}: the folder does not exist.");
+                TrainingOutput.EnsureHoldsCheckpoint(outFolder);
             }
 
             EpisodeDataset OpenData() => dataFolder is not null ? EpisodeDataset.Open(dataFolder.FullName)
@@ -103,9 +104,10 @@ internal static class TrainCommand
             var rootData = communicator.Agree(() => communicator.Rank == 0 ? OpenData() : null);
             var dataset = communicator.Agree(() => rootData ?? OpenData());
 
+            bool verifyData = !parse.GetValue(skipDataCheckOption);
             using var trainer = resume
-                ? Trainer.Resume(outFolder, dataset, communicator)
-                : Trainer.Create(WorldModel.WorldModel.Create(modelConfig!, seed), dataset, config!, outFolder, communicator);
+                ? Trainer.Resume(outFolder, dataset, communicator, verifyData)
+                : Trainer.Create(WorldModel.WorldModel.Create(modelConfig!, seed), dataset, config!, outFolder, communicator, verifyData);
             if (resume) communicator.Agree(() =>
             {
                 var stored = trainer.Config;

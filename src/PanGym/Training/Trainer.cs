@@ -87,10 +87,13 @@ public sealed class Trainer : IDisposable
     /// <param name="config">The run's configuration; its batch size is the global batch.</param>
     /// <param name="outFolder">The run's folder; only rank 0 writes there.</param>
     /// <param name="communicator">The ranks of a data-parallel run; null trains in this process alone.</param>
+    /// <param name="verifyData">Whether to run <see cref="VerifyData"/> first (false skips it on a data set too large to check up front).</param>
     /// <exception cref="IOException">The output folder is a file, or it already holds a training run (nothing there is changed).</exception>
     /// <exception cref="ArgumentException">The data set's frames are not the model's size, or its training split has no full window.</exception>
+    /// <exception cref="EpisodeDatasetException">With <paramref name="verifyData"/>: an episode's file or action is at fault (nothing is changed).</exception>
     /// <exception cref="RankFailedException">With several ranks: any of these on some rank, or ranks holding different data sets, settings or weights.</exception>
-    public static Trainer Create(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, ICommunicator? communicator = null)
+    public static Trainer Create(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, ICommunicator? communicator = null,
+        bool verifyData = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -100,6 +103,7 @@ public sealed class Trainer : IDisposable
         {
             string full = communicator.Rank == 0 ? TrainingOutput.EnsureNoRun(outFolder) : TrainingOutput.EnsureNotFile(outFolder);
             CheckFrameSize(model.Config, dataset, "the world model");
+            if (verifyData) VerifyData(model, dataset);
             BatchShard.ForRank(communicator.Rank, communicator.Size, config.BatchSize);
             return full;
         });
@@ -120,12 +124,12 @@ public sealed class Trainer : IDisposable
     /// the configuration it was started with. A checkpoint interrupted while being written is discarded.
     /// </summary>
     /// <exception cref="IOException">The output folder is a file, does not exist, or holds no complete checkpoint.</exception>
-    /// <exception cref="InvalidInputException">The checkpoint is damaged.</exception>
+    /// <exception cref="InvalidInputException">The checkpoint is damaged, or (with <paramref name="verifyData"/>, see <see cref="VerifyData"/>) an episode's file or action is at fault.</exception>
     /// <exception cref="ArgumentException">The data set is not the one the checkpoint trained on (frame size, episodes, steps).</exception>
     /// <exception cref="RankFailedException">With several ranks: any of these on some rank, or ranks holding different data sets or checkpoints.</exception>
     /// <remarks>With several ranks, rank 0 repairs an interrupted checkpoint swap first; then every rank reads the checkpoint, so
     /// the output folder must be reachable at the same path from every node (a shared file system).</remarks>
-    public static Trainer Resume(string outFolder, EpisodeDataset dataset, ICommunicator? communicator = null)
+    public static Trainer Resume(string outFolder, EpisodeDataset dataset, ICommunicator? communicator = null, bool verifyData = true)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         communicator ??= SingleProcessCommunicator.Instance;
@@ -147,6 +151,7 @@ public sealed class Trainer : IDisposable
             try
             {
                 CheckFrameSize(model.Config, dataset, $"the checkpoint's world model ({modelFolder})");
+                if (verifyData) VerifyData(model, dataset);
                 var trained = state.Dataset;
                 var given = DatasetFingerprint.Of(dataset);
                 if (!trained.SameData(given))
@@ -424,6 +429,34 @@ public sealed class Trainer : IDisposable
         if (decayed.Length > 0) groups.Add(new AdamW.ParamGroup(decayed, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, config.WeightDecay));
         if (notDecayed.Length > 0) groups.Add(new AdamW.ParamGroup(notDecayed, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, weight_decay: 0));
         return optim.AdamW(groups, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, config.WeightDecay);
+    }
+
+    /// <summary>
+    /// Checks before the first step what training would otherwise find only when it first samples it, possibly hours in:
+    /// every episode's frames file (present, inside the data set's folder, of the right tensor, dtype and shape; see
+    /// <see cref="EpisodeDataset.VerifyEpisodeFiles"/>) and every action (within the model's action slot, no special token).
+    /// </summary>
+    /// <exception cref="EpisodeDatasetException">The first episode at fault, named with its file or action.</exception>
+    public static void VerifyData(WorldModel.WorldModel model, EpisodeDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(dataset);
+        dataset.VerifyEpisodeFiles();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var episode in dataset.Episodes)
+            foreach (string action in episode.Actions)
+            {
+                if (!seen.Add(action)) continue;
+                try
+                {
+                    model.Dynamics.CheckAction(action);
+                }
+                catch (ArgumentException e)
+                {
+                    string path = Path.Combine(dataset.Folder, EpisodeDatasetJson.HeaderFile);
+                    throw new EpisodeDatasetException(path, $"Episode {episode.Id} of the data set at {dataset.Folder}: {e.Message}", e);
+                }
+            }
     }
 
     static void CheckFrameSize(WorldModelConfig config, EpisodeDataset dataset, string what)

@@ -64,6 +64,18 @@ public static class TrainingOutput
         return folder;
     }
 
+    /// <summary>Throws unless <paramref name="outFolder"/> holds a complete checkpoint (or the old one of an interrupted swap), which a resume needs.</summary>
+    /// <exception cref="IOException">It holds none: no run there got as far as its first checkpoint.</exception>
+    public static void EnsureHoldsCheckpoint(string outFolder)
+    {
+        string folder = EnsureNotFile(outFolder);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No training run to resume at {folder}: the folder does not exist.");
+        if (!CheckpointEntries.Any(entry => Directory.Exists(Path.Combine(folder, entry))))
+            throw new IOException(
+                $"No checkpoint to resume in {folder}: there is no {CheckpointFolderName}/ folder, so no run got as far as its first checkpoint. " +
+                "Start the run again with its settings (not as a resume): a new run in this folder replaces what an unfinished one left.");
+    }
+
     /// <summary>
     /// The files of a run that stopped before its first checkpoint, in <paramref name="outFolder"/> (metrics.jsonl,
     /// tensorboard/, curves.png, checkpoint.tmp/): empty when there are none, or when the folder holds a checkpoint.
