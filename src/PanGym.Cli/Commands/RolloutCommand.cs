@@ -61,10 +61,10 @@ internal static class RolloutCommand
 
             var registry = services.GetRequiredService<EnvRegistry>();
             string? envName = envId is null ? null : registry.Spec(envId).Id;
-            Image? startImage = startFile is null ? null : PngReader.Read(startFile.FullName);
             string checkpoint = CheckpointLocator.Resolve(parse.GetValue(checkpointOption)!.FullName);
             using var model = WorldModelCheckpoint.Load(checkpoint);
             int size = model.Config.ImageSize;
+            Image? startImage = startFile is null ? null : PngReader.Read(startFile.FullName, (size, size));
             GroundTruthEpisode? truth = null;
             if (envName is not null)
             {

@@ -17,19 +17,19 @@ public static class PngReader
     /// <summary>The largest image read, in pixels, so that a corrupt header cannot ask for gigabytes.</summary>
     public const long MaxPixels = 1L << 26;
 
-    /// <summary>Reads the PNG file at <paramref name="path"/>.</summary>
+    /// <summary>Reads the PNG file at <paramref name="path"/>; with <paramref name="expectedSize"/> (height, width), an image of another size is refused by its header, before any pixel is decoded.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidInputException">Not a PNG, corrupt, or a kind this decoder does not read (the message says which).</exception>
-    public static Image Read(string path)
+    /// <exception cref="InvalidInputException">Not a PNG, corrupt, of another size than expected, or a kind this decoder does not read (the message says which).</exception>
+    public static Image Read(string path, (int Height, int Width)? expectedSize = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No PNG file at {Path.GetFullPath(path)}.", path);
-        return Decode(File.ReadAllBytes(path), path);
+        return Decode(File.ReadAllBytes(path), path, expectedSize);
     }
 
-    /// <summary>Decodes PNG bytes; <paramref name="source"/> names them in errors.</summary>
-    /// <exception cref="InvalidInputException">Not a PNG, corrupt, or a kind this decoder does not read.</exception>
-    public static Image Decode(ReadOnlySpan<byte> png, string source = "the PNG data")
+    /// <summary>Decodes PNG bytes; <paramref name="source"/> names them in errors, and <paramref name="expectedSize"/> (height, width) is checked against the header first.</summary>
+    /// <exception cref="InvalidInputException">Not a PNG, corrupt, of another size than expected, or a kind this decoder does not read.</exception>
+    public static Image Decode(ReadOnlySpan<byte> png, string source = "the PNG data", (int Height, int Width)? expectedSize = null)
     {
         if (png.Length < Signature.Length || !png[..Signature.Length].SequenceEqual(Signature))
             throw new InvalidInputException(source, $"{source} is not a PNG file (its signature is missing).");
@@ -51,7 +51,11 @@ public static class PngReader
             var data = typeAndData[4..];
             switch (type)
             {
-                case "IHDR": header = ReadHeader(data, source); break;
+                case "IHDR":
+                    header = ReadHeader(data, source);
+                    if (expectedSize is var (expectedHeight, expectedWidth) && (header.Value.Height, header.Value.Width) != (expectedHeight, expectedWidth))
+                        throw new InvalidInputException(source, $"{source} is {header.Value.Width}×{header.Value.Height} pixels; {expectedWidth}×{expectedHeight} are needed (nothing was decoded).");
+                    break;
                 case "PLTE": palette = data.ToArray(); break;
                 case "IDAT": compressed.Write(data); break;
                 case "IEND": ended = true; break;
