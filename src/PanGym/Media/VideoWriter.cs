@@ -6,7 +6,8 @@ namespace PanGym.Media;
 /// <summary>
 /// Writes a sequence of frames to an mp4 (H.264) or gif file through ffmpeg. Frames go to ffmpeg as a raw rgb24 file
 /// (Debian's ffmpeg 5.1 mishandles piped input), the output is written under a temporary name and renamed into place,
-/// so a failed write leaves no half-written video.
+/// so a failed write leaves no half-written video. A gif takes two passes over that file (the palette of every frame,
+/// then the frames mapped to it), so ffmpeg streams the frames instead of holding them all for the palette.
 /// </summary>
 public static class VideoWriter
 {
@@ -56,6 +57,7 @@ public static class VideoWriter
 
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         var rawPath = Path.Combine(Path.GetTempPath(), $"pangym-{Guid.NewGuid():N}.rgb");
+        var palettePath = Path.Combine(Path.GetTempPath(), $"pangym-{Guid.NewGuid():N}.palette.png");
         var tempOutput = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileNameWithoutExtension(fullPath)}.{Guid.NewGuid():N}.tmp{extension}");
         try
         {
@@ -63,22 +65,29 @@ public static class VideoWriter
                 foreach (var frame in frames) raw.Write(frame.Data);
 
             var upscale = $"scale=iw*{scale}:ih*{scale}:flags=neighbor";
-            var filter = extension == ".gif"
-                ? $"{upscale},split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=none"
-                : $"{upscale},pad=ceil(iw/2)*2:ceil(ih/2)*2";
-            FFMpegArguments
-                .FromFileInput(rawPath, verifyExists: true, input => input
-                    .ForceFormat("rawvideo")
-                    .WithCustomArgument($"-pixel_format rgb24 -video_size {width}x{height} -framerate {fps}"))
-                .OutputToFile(tempOutput, overwrite: true, output =>
-                {
-                    output.WithCustomArgument($"-vf \"{filter}\"");
-                    if (extension == ".mp4")
-                        output.WithCustomArgument("-c:v libx264 -pix_fmt yuv420p -crf 18 -movflags +faststart");
-                    else
-                        output.WithCustomArgument("-loop 0");
-                })
-                .ProcessSynchronously();
+            string input = $"-pixel_format rgb24 -video_size {width}x{height} -framerate {fps}";
+            if (extension == ".gif")
+            {
+                FFMpegArguments
+                    .FromFileInput(rawPath, verifyExists: true, options => options.ForceFormat("rawvideo").WithCustomArgument(input))
+                    .OutputToFile(palettePath, overwrite: true, output => output.WithCustomArgument($"-vf \"{upscale},palettegen=stats_mode=full\" -frames:v 1 -update 1"))
+                    .ProcessSynchronously();
+                FFMpegArguments
+                    .FromFileInput(rawPath, verifyExists: true, options => options.ForceFormat("rawvideo").WithCustomArgument(input))
+                    .AddFileInput(palettePath)
+                    .OutputToFile(tempOutput, overwrite: true, output =>
+                        output.WithCustomArgument($"-lavfi \"[0:v]{upscale}[frames];[frames][1:v]paletteuse=dither=none\" -loop 0"))
+                    .ProcessSynchronously();
+            }
+            else
+            {
+                FFMpegArguments
+                    .FromFileInput(rawPath, verifyExists: true, options => options.ForceFormat("rawvideo").WithCustomArgument(input))
+                    .OutputToFile(tempOutput, overwrite: true, output => output
+                        .WithCustomArgument($"-vf \"{upscale},pad=ceil(iw/2)*2:ceil(ih/2)*2\"")
+                        .WithCustomArgument("-c:v libx264 -pix_fmt yuv420p -crf 18 -movflags +faststart"))
+                    .ProcessSynchronously();
+            }
             File.Move(tempOutput, fullPath, overwrite: true);
         }
         catch (FFMpegCore.Exceptions.FFMpegException e)
@@ -89,6 +98,7 @@ public static class VideoWriter
         finally
         {
             File.Delete(rawPath);
+            File.Delete(palettePath);
             if (File.Exists(tempOutput)) File.Delete(tempOutput);
         }
     }
