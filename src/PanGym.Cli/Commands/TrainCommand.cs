@@ -41,7 +41,7 @@ internal static class TrainCommand
         var windowOption = new Option<int?>("--window") { Description = "Actions per training window, the history length L (default 4)." };
         var lrOption = new Option<double?>("--lr") { Description = "Peak learning rate (default 1e-3)." };
         var selfForcingOption = new Option<double?>("--self-forcing") { Description = "Share of steps trained on the model's own imagined history (default 0)." };
-        var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice; 1 is often faster for small models on a busy machine)." };
+        var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice, or with --resume the run's own count, so its losses continue bit for bit; 1 is often faster for small models on a busy machine)." };
         var seedOption = new Option<int>("--seed") { Description = "Seed of the model's initialisation, the data order and the noise.", DefaultValueFactory = _ => 0 };
         var logEveryOption = new Option<int?>("--log-every") { Description = "Steps between metric lines (default 10)." };
         var checkpointEveryOption = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints (default 500; one is also written when training stops)." };
@@ -106,7 +106,7 @@ internal static class TrainCommand
 
             bool verifyData = !parse.GetValue(skipDataCheckOption);
             using var trainer = resume
-                ? Trainer.Resume(outFolder, dataset, communicator, verifyData)
+                ? Trainer.Resume(outFolder, dataset, communicator, verifyData, parse.GetValue(threadsOption))
                 : Trainer.Create(WorldModel.WorldModel.Create(modelConfig!, seed), dataset, config!, outFolder, communicator, verifyData);
             if (resume) communicator.Agree(() =>
             {

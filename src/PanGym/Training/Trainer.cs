@@ -121,7 +121,9 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Continues the run in <paramref name="outFolder"/> from its latest complete checkpoint, on the same data set, with
-    /// the configuration it was started with. A checkpoint interrupted while being written is discarded.
+    /// the configuration it was started with. A checkpoint interrupted while being written is discarded. libtorch's intra-op
+    /// thread count becomes <c>threads</c>, or when that is null the count the checkpoint was written with, so that the losses
+    /// continue an uninterrupted run's bit for bit (libtorch's reductions depend on it).
     /// </summary>
     /// <exception cref="IOException">The output folder is a file, does not exist, or holds no complete checkpoint.</exception>
     /// <exception cref="InvalidInputException">The checkpoint is damaged, or (with <paramref name="verifyData"/>, see <see cref="VerifyData"/>) an episode's file or action is at fault.</exception>
@@ -129,7 +131,7 @@ public sealed class Trainer : IDisposable
     /// <exception cref="RankFailedException">With several ranks: any of these on some rank, or ranks holding different data sets or checkpoints.</exception>
     /// <remarks>With several ranks, rank 0 repairs an interrupted checkpoint swap first; then every rank reads the checkpoint, so
     /// the output folder must be reachable at the same path from every node (a shared file system).</remarks>
-    public static Trainer Resume(string outFolder, EpisodeDataset dataset, ICommunicator? communicator = null, bool verifyData = true)
+    public static Trainer Resume(string outFolder, EpisodeDataset dataset, ICommunicator? communicator = null, bool verifyData = true, int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         communicator ??= SingleProcessCommunicator.Instance;
@@ -146,6 +148,7 @@ public sealed class Trainer : IDisposable
         var (model, state) = communicator.Agree(() =>
         {
             var state = TrainingCheckpoint.ReadState(folder);
+            if ((threads ?? state.IntraOpThreads) is int count && count > 0) set_num_threads(count);
             string modelFolder = TrainingOutput.ModelFolder(folder);
             var model = WorldModelCheckpoint.Load(modelFolder);
             try
@@ -381,7 +384,7 @@ public sealed class Trainer : IDisposable
             using (var scope = NewDisposeScope())
             {
                 var state = new TrainingState(Step, ScheduleSteps, elapsed.TotalSeconds, Config, _sampler.State,
-                    _noise.get_state().bytes.ToArray(), DatasetFingerprint.Of(Dataset));
+                    _noise.get_state().bytes.ToArray(), DatasetFingerprint.Of(Dataset), get_num_threads());
                 TrainingCheckpoint.Save(OutputFolder, _model, _optimizer, state);
             }
             TrainingCurves.SavePng(_log.Metrics, TrainingOutput.CurvesFile(OutputFolder));

@@ -28,6 +28,32 @@ internal static class CliProcess
         return (process.ExitCode, output.Result, error.Result);
     }
 
+    /// <summary>
+    /// Starts <c>pangym</c>, kills it with SIGKILL as soon as <paramref name="condition"/> holds (polled every 10 ms) and
+    /// returns the step of the checkpoint it left (-1 when none); fails when the process exits by itself first.
+    /// </summary>
+    public static long RunUntil(Func<bool> condition, params string[] args)
+    {
+        var start = new ProcessStartInfo(DotnetHost) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PanGym.Cli.dll"));
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (process.HasExited) Assert.Fail($"pangym exited ({process.ExitCode}) before the condition held.");
+            if (clock.Elapsed > TimeSpan.FromMinutes(3)) { process.Kill(entireProcessTree: true); Assert.Fail("the condition did not hold in 3 minutes."); }
+            Thread.Sleep(10);
+        }
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        string run = args[Array.IndexOf(args, "--out") + 1];
+        if (!PanGym.Training.TrainingCheckpoint.Recover(Path.GetFullPath(run))) return -1;
+        return PanGym.Training.TrainingCheckpoint.ReadState(run).Step;
+    }
+
     /// <summary>Asserts a refusal: exit code 2, one line on stderr that contains every one of <paramref name="expected"/>, no stack trace.</summary>
     public static void AssertRefused((int ExitCode, string Output, string Error) result, params string[] expected)
     {

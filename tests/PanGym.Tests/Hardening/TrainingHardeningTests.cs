@@ -103,4 +103,27 @@ public sealed class TrainingHardeningTests : IDisposable
         Assert.True(ok.ExitCode == 0, ok.Error);
         Assert.Equal(6, TrainingCheckpoint.ReadState(every).Step);
     }
+
+    [Fact]
+    public void A_run_killed_mid_way_and_resumed_without_threads_logs_the_uninterrupted_runs_losses()
+    {
+        string data = DataSet("kill");
+        string reference = Path.Combine(_folder, "reference"), killed = Path.Combine(_folder, "killed");
+        string[] Run(string run) => Train(data, run, "--steps", "80", "--checkpoint-every", "10", "--threads", "1");
+        var uninterrupted = CliProcess.Run(Run(reference));
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.Error);
+
+        long killedAt = CliProcess.RunUntil(() => File.Exists(Path.Combine(TrainingOutput.CheckpointFolder(killed), "trainer.json")), Run(killed));
+        Assert.True(killedAt < 80, $"the run finished before it could be killed (checkpoint at step {killedAt})");
+        Assert.Equal(1, TrainingCheckpoint.ReadState(killed).IntraOpThreads);
+        var resumed = CliProcess.Run("train", "--resume", "--data", data, "--out", killed);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+
+        static string[] Losses(string run) => [.. File.ReadLines(TrainingOutput.MetricsFile(run)).Select(line =>
+        {
+            var m = System.Text.Json.Nodes.JsonNode.Parse(line)!;
+            return $"{m["kind"]} {m["step"]} {m["loss"]} {m["flow"]} {m["latent"]}";
+        })];
+        Assert.Equal(Losses(reference), Losses(killed));
+    }
 }
