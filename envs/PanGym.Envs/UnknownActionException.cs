@@ -2,7 +2,8 @@ namespace PanGym.Envs;
 
 /// <summary>
 /// Thrown when a text action cannot be understood (unknown words, or a reference that fits more than one object).
-/// The message quotes the action, says what was wrong and lists the actions the environment accepts.
+/// The message quotes the action (escaped and capped, see <see cref="DisplayText"/>), says what was wrong and lists the
+/// actions the environment accepts.
 /// </summary>
 public sealed class UnknownActionException : ArgumentException
 {
@@ -12,7 +13,7 @@ public sealed class UnknownActionException : ArgumentException
     /// <param name="acceptedActions">The environment's candidate actions.</param>
     /// <param name="forgivenVariants">A sentence saying which variants of the candidates are also understood.</param>
     public UnknownActionException(string action, string reason, IReadOnlyList<string> acceptedActions, string forgivenVariants)
-        : base($"Unknown action \"{action}\": {reason}. Accepted actions: {string.Join(", ", acceptedActions.Select(a => $"\"{a}\""))}. {forgivenVariants}", "action")
+        : base($"Unknown action {DisplayText.Quote(action)}: {reason}. Accepted actions: {string.Join(", ", acceptedActions.Select(a => $"\"{a}\""))}. {forgivenVariants}", "action")
     {
         Action = action;
         AcceptedActions = acceptedActions;

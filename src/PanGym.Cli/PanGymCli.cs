@@ -16,6 +16,7 @@ internal static class PanGymCli
             .AddPanGym(pan => pan.AddGroundTruthEnvironments())
             .BuildServiceProvider();
         var root = new RootCommand("pangym: a PAN-style world model as a Gym environment; train it, plan with it, measure it.");
+        root.Options.Add(CliErrors.VerboseOption());
         root.Subcommands.Add(DemoCommand.Create(args => CliErrors.Invoke(root, args)));
         root.Subcommands.Add(EnvsCommand.Create(services));
         root.Subcommands.Add(LmCommand.Create());

@@ -30,7 +30,7 @@ internal static class ActionText
         if (WaitPhrases.Contains(string.Join(' ', words))) return ([], Direction.None);
         if (words.Length < 2 || !Verbs.Contains(words[0]))
             throw Unknown(text, $"expected \"{pattern}\" or \"wait\"", candidates);
-        var direction = DirectionOf(words[^1]) ?? throw Unknown(text, $"\"{words[^1]}\" is not a direction", candidates);
+        var direction = DirectionOf(words[^1]) ?? throw Unknown(text, $"{DisplayText.Quote(words[^1])} is not a direction", candidates);
         return (words[1..^1], direction);
     }
 

@@ -26,7 +26,7 @@ public sealed record MomentumWorldAction(Direction Direction)
     {
         var (reference, direction) = ActionText.SplitVerbPhrase(text, "push <direction>", Candidates);
         if (!BallReferences.Any(ball => ball.SequenceEqual(reference)))
-            throw ActionText.Unknown(text, $"\"{string.Join(' ', reference)}\" is not the ball", Candidates);
+            throw ActionText.Unknown(text, $"{DisplayText.Quote(string.Join(' ', reference))} is not the ball", Candidates);
         return new MomentumWorldAction(direction);
     }
 

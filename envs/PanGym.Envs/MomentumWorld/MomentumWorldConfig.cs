@@ -3,6 +3,9 @@ namespace PanGym.Envs;
 /// <summary>MomentumWorld's geometry and physics, validated once here. <see cref="ForSize"/> scales the 64-pixel defaults.</summary>
 public sealed record MomentumWorldConfig
 {
+    /// <summary>The largest canvas side, in pixels: a frame of it is 48 MB, and a video of a few hundred stays within memory.</summary>
+    public const int MaxSize = 4096;
+
     /// <summary>A configuration; lengths in pixels, speeds in pixels per step.</summary>
     /// <param name="size">Side of the square canvas.</param>
     /// <param name="ballRadius">The ball's radius; the ball stays wholly inside the canvas.</param>
@@ -12,7 +15,8 @@ public sealed record MomentumWorldConfig
     /// <param name="goalSize">Side of the goal square, at most half the canvas.</param>
     public MomentumWorldConfig(int size = 64, double ballRadius = 4, double impulse = 0.75, double friction = 0.05, double maxSpeed = 3, int goalSize = 16)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(size, 8);
+        if (size < 8 || size > MaxSize)
+            throw new ArgumentOutOfRangeException(nameof(size), size, $"The canvas size must be between 8 and {MaxSize} pixels; got {size}.");
         if (!(ballRadius >= 1 && 4 * ballRadius <= size))
             throw new ArgumentOutOfRangeException(nameof(ballRadius), ballRadius, $"The ball radius must be between 1 and a quarter of the canvas ({size / 4.0}).");
         if (!(impulse > 0 && double.IsFinite(impulse)))

@@ -39,7 +39,7 @@ public sealed record ShapesWorldAction(ShapeKind? Shape, Direction Direction)
         return matches.Count switch
         {
             1 => new ShapesWorldAction(matches[0], direction),
-            0 => throw ActionText.Unknown(text, $"\"{string.Join(' ', reference)}\" does not name a shape", Candidates),
+            0 => throw ActionText.Unknown(text, $"{DisplayText.Quote(string.Join(' ', reference))} does not name a shape", Candidates),
             _ => throw ActionText.Unknown(text, $"it is ambiguous which shape to move ({string.Join(", ", matches.Select(k => k.DisplayName()))}); name it by colour or shape", Candidates),
         };
     }

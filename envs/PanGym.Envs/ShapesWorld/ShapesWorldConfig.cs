@@ -3,6 +3,9 @@ namespace PanGym.Envs;
 /// <summary>ShapesWorld's geometry, validated once here. <see cref="ForSize"/> scales the 64-pixel defaults.</summary>
 public sealed record ShapesWorldConfig
 {
+    /// <summary>The largest canvas side, in pixels: a frame of it is 48 MB, and a video of a few hundred stays within memory.</summary>
+    public const int MaxSize = 4096;
+
     /// <summary>A configuration; every length is in pixels.</summary>
     /// <param name="size">Side of the square canvas.</param>
     /// <param name="minShapes">Fewest shapes at reset (1–3).</param>
@@ -12,7 +15,8 @@ public sealed record ShapesWorldConfig
     /// <param name="goalSize">Side of the goal square; between <paramref name="stepPixels"/> (so a move cannot jump over it) and half the canvas.</param>
     public ShapesWorldConfig(int size = 64, int minShapes = 1, int maxShapes = 3, int shapeSize = 12, int stepPixels = 4, int goalSize = 16)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(size, 8);
+        if (size < 8 || size > MaxSize)
+            throw new ArgumentOutOfRangeException(nameof(size), size, $"The canvas size must be between 8 and {MaxSize} pixels; got {size}.");
         if (minShapes < 1 || maxShapes < minShapes || maxShapes > 3)
             throw new ArgumentOutOfRangeException(nameof(maxShapes), $"Shape counts must satisfy 1 ≤ minShapes ≤ maxShapes ≤ 3; got {minShapes} and {maxShapes}.");
         if (shapeSize < 2 || 3 * shapeSize > size)

@@ -4,6 +4,7 @@ using System.Globalization;
 using PanGym.Envs;
 using PanGym.Gym;
 using PanGym.Media;
+using PanGym.Training;
 
 namespace PanGym.Cli.Commands;
 
@@ -46,7 +47,7 @@ internal static class DemoCommand
             var folder = parse.GetValue(outOption)!.FullName;
             if (File.Exists(folder)) throw new IOException($"The output folder \"{folder}\" is a file.");
             double minutes = parse.GetValue(minutesOption);
-            if (!(minutes > 0) || !double.IsFinite(minutes)) throw new ArgumentException($"--minutes must be a positive number of minutes, got {minutes}.");
+            TrainingConfig.BudgetFromMinutes(minutes, "--minutes");
             string seed = parse.GetValue(seedOption).ToString(CultureInfo.InvariantCulture);
             string train = Path.Combine(folder, "train"), report = Path.Combine(folder, "report"), video = Path.Combine(folder, "rollout.gif");
             var clock = Stopwatch.StartNew();

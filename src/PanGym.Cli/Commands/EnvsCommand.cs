@@ -63,6 +63,7 @@ internal static class EnvsCommand
             var kwargs = new Dictionary<string, object?>();
             if (parse.GetValue(sizeOption) is int size) kwargs["size"] = size;
             var output = parse.GetValue(outOption)!;
+            VideoWriter.CheckOutput(output.FullName, parse.GetValue(scaleOption));
 
             using var env = registry.Make(parse.GetValue(envArgument)!, kwargs, maxEpisodeSteps: int.MaxValue);
             var (_, info) = env.Reset(parse.GetValue(seedOption));

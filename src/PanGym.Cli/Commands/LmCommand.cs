@@ -245,7 +245,7 @@ internal static class LmCommand
         DefaultValueFactory = _ => "float32",
     };
 
-    /// <summary>Runs an action, turning bad input (a missing folder, a malformed checkpoint, a bad id) into "error: …" and exit code 1.</summary>
+    /// <summary>Runs an action, turning bad input (a missing folder, a malformed checkpoint, a bad id) into "error: …" and exit code 2 (as every input error of pangym).</summary>
     private static int Run(ParseResult parse, Action<TextWriter> action)
     {
         var output = parse.InvocationConfiguration.Output;
@@ -257,8 +257,8 @@ internal static class LmCommand
         }
         catch (Exception e) when (e is UsageException or IOException or InvalidDataException or FormatException or ArgumentException or UnauthorizedAccessException)
         {
-            parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
-            return 1;
+            parse.InvocationConfiguration.Error.WriteLine($"error: {CliErrors.OneLine(e.Message)}");
+            return 2;
         }
     }
 

@@ -45,6 +45,7 @@ internal static class RolloutCommand
             if (!VideoWriter.SupportedExtensions.Contains(extension))
                 throw new ArgumentException($"--out must end in {string.Join(" or ", VideoWriter.SupportedExtensions)}; got \"{Path.GetFileName(output)}\".");
             if (Directory.Exists(output)) throw new IOException($"--out {output} is a folder; give a video file name.");
+            VideoWriter.CheckOutput(output, parse.GetValue(scaleOption));
             var startFile = parse.GetValue(startOption);
             string? envId = parse.GetValue(envOption);
             if (startFile is null == envId is null)
@@ -60,10 +61,10 @@ internal static class RolloutCommand
 
             var registry = services.GetRequiredService<EnvRegistry>();
             string? envName = envId is null ? null : registry.Spec(envId).Id;
-            Image? startImage = startFile is null ? null : PngReader.Read(startFile.FullName);
             string checkpoint = CheckpointLocator.Resolve(parse.GetValue(checkpointOption)!.FullName);
             using var model = WorldModelCheckpoint.Load(checkpoint);
             int size = model.Config.ImageSize;
+            Image? startImage = startFile is null ? null : PngReader.Read(startFile.FullName, (size, size));
             GroundTruthEpisode? truth = null;
             if (envName is not null)
             {

@@ -42,10 +42,11 @@ internal static class TrainCommand
         var contextNoiseOption = new Option<double?>("--context-noise") { Description = "Highest noise level of the decoder's context frame in training, given to the decoder (default: the preset's, 0.1)." };
         var lrOption = new Option<double?>("--lr") { Description = "Peak learning rate (default 1e-3)." };
         var selfForcingOption = new Option<double?>("--self-forcing") { Description = "Share of steps trained on the model's own imagined history (default 0)." };
-        var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice; 1 is often faster for small models on a busy machine)." };
+        var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice, or with --resume the run's own count, so its losses continue bit for bit; 1 is often faster for small models on a busy machine)." };
         var seedOption = new Option<int>("--seed") { Description = "Seed of the model's initialisation, the data order and the noise.", DefaultValueFactory = _ => 0 };
         var logEveryOption = new Option<int?>("--log-every") { Description = "Steps between metric lines (default 10)." };
         var checkpointEveryOption = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints (default 500; one is also written when training stops)." };
+        var skipDataCheckOption = new Option<bool>("--skip-data-check") { Description = "Do not check every episode file and action before the first step (for data sets too large to check up front)." };
         var distributedOption = DistributedJob.ModeOption();
         var timeoutOption = DistributedJob.TimeoutOption();
 
@@ -53,7 +54,7 @@ internal static class TrainCommand
         {
             envOption, episodesOption, stepsPerEpisodeOption, sizeOption, dataOption, presetOption, backboneOption,
             stepsOption, minutesOption, outOption, resumeOption, batchSizeOption, windowOption, contextNoiseOption, lrOption, selfForcingOption, seedOption, threadsOption,
-            logEveryOption, checkpointEveryOption, distributedOption, timeoutOption,
+            logEveryOption, checkpointEveryOption, skipDataCheckOption, distributedOption, timeoutOption,
         };
         command.SetAction(parse =>
         {
@@ -79,11 +80,10 @@ internal static class TrainCommand
                 long? steps = parse.GetValue(stepsOption);
                 double? minutes = parse.GetValue(minutesOption);
                 if (steps is null && minutes is null) throw new ArgumentException("Give a training budget: --steps N and/or --minutes M.");
-                if (minutes is double m && !double.IsFinite(m)) throw new ArgumentException($"--minutes must be a finite number of minutes, got {m}.");
                 var defaults = new TrainingConfig(maxSteps: 1);
                 config = new TrainingConfig(
                     maxSteps: steps,
-                    budget: minutes is double budget ? TimeSpan.FromMinutes(budget) : null,
+                    budget: minutes is double budget ? TrainingConfig.BudgetFromMinutes(budget, "--minutes") : null,
                     batchSize: parse.GetValue(batchSizeOption) ?? defaults.BatchSize,
                     windowSteps: parse.GetValue(windowOption) ?? defaults.WindowSteps,
                     learningRate: parse.GetValue(lrOption) ?? defaults.LearningRate,
@@ -95,9 +95,9 @@ internal static class TrainCommand
                 if (parse.GetValue(windowOption) is int window) modelConfig = modelConfig.WithHistoryTurns(window);
                 if (parse.GetValue(contextNoiseOption) is double noise) modelConfig = modelConfig.WithConditionNoise(noise);
             }
-            else if (!Directory.Exists(outFolder))
+            else
             {
-                throw new IOException($"No training run to resume at {outFolder}: the folder does not exist.");
+                TrainingOutput.EnsureHoldsCheckpoint(outFolder);
             }
 
             EpisodeDataset OpenData() => dataFolder is not null ? EpisodeDataset.Open(dataFolder.FullName)
@@ -107,9 +107,10 @@ internal static class TrainCommand
             var rootData = communicator.Agree(() => communicator.Rank == 0 ? OpenData() : null);
             var dataset = communicator.Agree(() => rootData ?? OpenData());
 
+            bool verifyData = !parse.GetValue(skipDataCheckOption);
             using var trainer = resume
-                ? Trainer.Resume(outFolder, dataset, communicator)
-                : Trainer.Create(WorldModel.WorldModel.Create(modelConfig!, seed), dataset, config!, outFolder, communicator);
+                ? Trainer.Resume(outFolder, dataset, communicator, verifyData, parse.GetValue(threadsOption))
+                : Trainer.Create(WorldModel.WorldModel.Create(modelConfig!, seed), dataset, config!, outFolder, communicator, verifyData);
             if (resume) communicator.Agree(() =>
             {
                 var stored = trainer.Config;

@@ -51,6 +51,9 @@ public sealed class ByteTokenizer : ITokenizer
         return text.ToString();
     }
 
+    /// <summary>Ids 256 and up: the special tokens.</summary>
+    public bool IsSpecialToken(int id) => id >= FirstSpecialId && id < VocabSize;
+
     /// <summary>
     /// The id of a special token, or of a one-character token: the character's byte when it is a single UTF-8 byte
     /// (ASCII), otherwise null.

@@ -19,7 +19,7 @@ internal static class CheckpointTensors
     /// Checks names, shapes and dtypes, copies every tensor into its parameter, and checks a stored tied head.
     /// <paramref name="tiedEmbeddingName"/> is the embedding's checkpoint name when the head is tied, null otherwise.
     /// </summary>
-    /// <exception cref="InvalidDataException">The tensors do not match (all problems listed), or a tied head differs from the embedding.</exception>
+    /// <exception cref="InvalidInputException">The tensors do not match (all problems listed), or a tied head differs from the embedding.</exception>
     public static void Load(string folder, IReadOnlyDictionary<string, Parameter> parameters, CheckpointWeightFiles weights, string? tiedEmbeddingName)
     {
         CheckNamesAndShapes(folder, parameters, weights, tiedEmbeddingName);
@@ -65,7 +65,7 @@ internal static class CheckpointTensors
             problems.Add($"unexpected {name} with shape {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
         }
         if (problems.Count > 0)
-            throw new InvalidDataException($"The checkpoint in {folder} does not match its config.json ({problems.Count} problem(s)):\n  " + string.Join("\n  ", problems));
+            throw new InvalidInputException(folder, $"The checkpoint in {folder} does not match its config.json ({problems.Count} problem(s)):\n  " + string.Join("\n  ", problems));
     }
 
     private static void CheckTiedHeadEqualsEmbedding(CheckpointWeightFiles weights, Tensor embedding, string embeddingName)
@@ -73,7 +73,7 @@ internal static class CheckpointTensors
         using var scope = NewDisposeScope();
         var head = weights.FileOfTensor[HeadName].Read(HeadName).to(embedding.dtype);
         if (!head.eq(embedding).all().item<bool>())
-            throw new InvalidDataException($"{HeadName} is stored and differs from {embeddingName}, but tie_word_embeddings is true: set tie_word_embeddings to false in config.json, or remove {HeadName}.");
+            throw new InvalidInputException(weights.FileOfTensor[HeadName].Path, $"{HeadName} is stored and differs from {embeddingName}, but tie_word_embeddings is true: set tie_word_embeddings to false in config.json, or remove {HeadName}.");
     }
 
     private static string Shape(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";

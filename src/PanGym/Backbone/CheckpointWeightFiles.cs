@@ -25,14 +25,14 @@ internal sealed class CheckpointWeightFiles : IDisposable
 
     /// <summary>Opens the weight files of <paramref name="folder"/>, preferring the sharded index when both exist.</summary>
     /// <exception cref="FileNotFoundException">Neither weight layout is there, or a shard the index names is missing.</exception>
-    /// <exception cref="InvalidDataException">The index is malformed, or disagrees with the shards.</exception>
+    /// <exception cref="InvalidInputException">The index is malformed, or disagrees with the shards.</exception>
     /// <exception cref="SafetensorsFormatException">A weight file is corrupt or truncated.</exception>
     public static CheckpointWeightFiles Open(string folder)
     {
         var indexPath = Path.Combine(folder, IndexFileName);
         var singlePath = Path.Combine(folder, SingleFileName);
         if (File.Exists(indexPath)) return OpenSharded(folder, indexPath);
-        if (File.Exists(singlePath)) return OpenFiles([singlePath], expectedFileOfTensor: null);
+        if (File.Exists(singlePath)) return OpenFiles([singlePath], index: null);
         throw new FileNotFoundException($"No weights in {folder}: expected {SingleFileName} or {IndexFileName}.", singlePath);
     }
 
@@ -50,10 +50,10 @@ internal sealed class CheckpointWeightFiles : IDisposable
             if (!File.Exists(shardPath))
                 throw new FileNotFoundException($"{indexPath} names shard {Path.GetFileName(shardPath)}, which is missing.", shardPath);
         }
-        return OpenFiles(shardPaths, weightMap);
+        return OpenFiles(shardPaths, (indexPath, weightMap));
     }
 
-    private static CheckpointWeightFiles OpenFiles(List<string> paths, Dictionary<string, string>? expectedFileOfTensor)
+    private static CheckpointWeightFiles OpenFiles(List<string> paths, (string Path, Dictionary<string, string> WeightMap)? index)
     {
         var files = new List<SafetensorsFile>();
         try
@@ -66,11 +66,11 @@ internal sealed class CheckpointWeightFiles : IDisposable
                 foreach (var name in file.Tensors.Keys)
                 {
                     if (fileOfTensor.TryGetValue(name, out var other))
-                        throw new InvalidDataException($"Tensor {name} is stored twice: in {Path.GetFileName(other.Path)} and in {Path.GetFileName(path)}.");
+                        throw new InvalidInputException(path, $"Tensor {name} is stored twice: in {Path.GetFileName(other.Path)} and in {Path.GetFileName(path)}.");
                     fileOfTensor[name] = file;
                 }
             }
-            if (expectedFileOfTensor is not null) CheckIndexAgainstShards(expectedFileOfTensor, fileOfTensor);
+            if (index is var (indexPath, weightMap)) CheckIndexAgainstShards(indexPath, weightMap, fileOfTensor);
             return new CheckpointWeightFiles(files, fileOfTensor);
         }
         catch
@@ -80,7 +80,7 @@ internal sealed class CheckpointWeightFiles : IDisposable
         }
     }
 
-    private static void CheckIndexAgainstShards(Dictionary<string, string> expected, Dictionary<string, SafetensorsFile> actual)
+    private static void CheckIndexAgainstShards(string indexPath, Dictionary<string, string> expected, Dictionary<string, SafetensorsFile> actual)
     {
         var problems = new List<string>();
         foreach (var (name, shard) in expected)
@@ -93,7 +93,7 @@ internal sealed class CheckpointWeightFiles : IDisposable
         problems.AddRange(actual.Keys.Where(name => !expected.ContainsKey(name))
             .Select(name => $"{name}: stored in {Path.GetFileName(actual[name].Path)} but missing from the index's weight_map"));
         if (problems.Count > 0)
-            throw new InvalidDataException($"{IndexFileName} disagrees with its shards:\n  " + string.Join("\n  ", problems));
+            throw new InvalidInputException(indexPath, $"{indexPath} disagrees with its shards:\n  " + string.Join("\n  ", problems));
     }
 
     private static Dictionary<string, string> ReadWeightMap(string indexPath)
@@ -104,20 +104,20 @@ internal sealed class CheckpointWeightFiles : IDisposable
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("weight_map", out var weightMap)
                 || weightMap.ValueKind != JsonValueKind.Object)
-                throw new InvalidDataException($"{indexPath} has no \"weight_map\" object.");
+                throw new InvalidInputException(indexPath, $"{indexPath} has no \"weight_map\" object.");
             var result = new Dictionary<string, string>();
             foreach (var entry in weightMap.EnumerateObject())
             {
                 var shard = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : "";
                 if (shard.Length == 0 || Path.GetFileName(shard) != shard)
-                    throw new InvalidDataException($"{indexPath}: weight_map entry {entry.Name} must name a file in the same folder, got {entry.Value.GetRawText()}.");
+                    throw new InvalidInputException(indexPath, $"{indexPath}: weight_map entry {entry.Name} must name a file in the same folder, got {entry.Value.GetRawText()}.");
                 result[entry.Name] = shard;
             }
             return result;
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{indexPath} is not valid JSON: {e.Message}", e);
+            throw new InvalidInputException(indexPath, $"{indexPath} is not valid JSON: {e.Message}", e);
         }
     }
 }

@@ -14,17 +14,43 @@ namespace PanGym.Backbone;
 /// misses such a letter, and <c>[^\r\n\p{L}\p{N}]?</c> can take half an emoji. So text with surrogate pairs is matched
 /// through a stand-in string with one BMP character per code point, of the same Unicode category (no code point
 /// beyond U+FFFF is white space), and the match positions are mapped back.
+/// The pattern comes from a tokenizer.json, so it runs with a time limit per match: a pattern that backtracks
+/// catastrophically (<c>(a+)+$</c>) is refused as soon as it is caught at it, instead of hanging the process.
 /// </remarks>
 internal sealed class CodePointRegexSplitter
 {
+    /// <summary>The longest one match may run; real pre-tokenizer patterns match in microseconds.</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
+
     private static readonly Dictionary<UnicodeCategory, char> BmpCharOfCategory = BuildBmpCharOfCategory();
     private readonly Regex _pattern;
+    private readonly string _source;
 
-    /// <summary>Splits on <paramref name="pattern"/>.</summary>
-    public CodePointRegexSplitter(Regex pattern) => _pattern = pattern;
+    /// <summary>Splits on <paramref name="pattern"/>, read from <paramref name="source"/> (named when it runs too long).</summary>
+    /// <exception cref="ArgumentException">The pattern is not a .NET regex.</exception>
+    public CodePointRegexSplitter(string pattern, string source)
+    {
+        _pattern = new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
+        _source = source;
+    }
 
     /// <summary>The pieces of <paramref name="text"/>, in order, none empty.</summary>
+    /// <exception cref="InvalidInputException">The pattern ran longer than <see cref="MatchTimeout"/> on one match.</exception>
     public IEnumerable<string> Split(string text)
+    {
+        try
+        {
+            return [.. Pieces(text)];
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new InvalidInputException(_source,
+                $"{_source}: the pre-tokenizer pattern {DisplayText.Quote(_pattern.ToString(), 60)} ran longer than {MatchTimeout.TotalSeconds:0.#} s on one match " +
+                $"in a text of {text.Length:N0} characters: it backtracks catastrophically; fix the pattern in the file.");
+        }
+    }
+
+    private IEnumerable<string> Pieces(string text)
     {
         (string matched, int[]? originalIndex) = ToBmpStandIn(text);
         int Original(int index) => originalIndex is null ? index : originalIndex[index];

@@ -4,13 +4,13 @@ namespace PanGym.Backbone;
 
 /// <summary>
 /// Reads a Hugging Face <c>config.json</c>: the file must exist, parse as JSON and hold an object, which a reader turns
-/// into a configuration; a <see cref="FormatException"/> from the reader is prefixed with the file's path.
+/// into a configuration; a <see cref="FormatException"/> from the reader becomes an <see cref="InvalidInputException"/> that starts with the file's path.
 /// </summary>
 internal static class ConfigJsonFile
 {
     /// <summary>Reads the file at <paramref name="path"/>; <paramref name="what"/> names it in the not-found error.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="FormatException">The JSON is malformed or the reader refuses it; the message starts with the path.</exception>
+    /// <exception cref="InvalidInputException">The JSON is malformed or the reader refuses it; the message starts with the path.</exception>
     public static T Read<T>(string path, string what, Func<JsonElement, T> read)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{what} not found: {path}", path);
@@ -20,7 +20,7 @@ internal static class ConfigJsonFile
         }
         catch (FormatException e)
         {
-            throw new FormatException($"{path}: {e.Message}", e);
+            throw new InvalidInputException(path, $"{path}: {e.Message}", e);
         }
     }
 

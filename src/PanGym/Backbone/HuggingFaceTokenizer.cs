@@ -49,7 +49,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            throw new InvalidDataException($"{tokenizerPath}: model.merges and model.vocab do not agree: {e.Message}", e);
+            throw new InvalidInputException(tokenizerPath, $"{tokenizerPath}: model.merges and model.vocab do not agree: {e.Message}", e);
         }
         _addedTokens = new AddedTokenSplitter(_definition.AddedTokens);
         _addedIds = [.. _definition.AddedTokens.Values];
@@ -67,7 +67,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         string? eosToken = configJson is null ? null : TokenizerJsonReader.ReadEosToken(configJson, configPath!);
         EosTokenId = eosToken is null
             ? TokenToId("<|endoftext|>") ?? TokenToId("<|im_end|>")
-            : TokenToId(eosToken) ?? throw new InvalidDataException($"{configPath}: eos_token \"{eosToken}\" is not a token of {tokenizerPath}.");
+            : TokenToId(eosToken) ?? throw new InvalidInputException(configPath!, $"{configPath}: eos_token \"{eosToken}\" is not a token of {tokenizerPath}.");
     }
 
     /// <inheritdoc />
@@ -78,7 +78,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
 
     /// <summary>Reads a tokenizer.json and, when given, the tokenizer_config.json beside it (for eos_token).</summary>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="InvalidDataException">A file is not valid JSON, or asks for something this class does not reproduce.</exception>
+    /// <exception cref="InvalidInputException">A file is not valid JSON, or asks for something this class does not reproduce.</exception>
     public static HuggingFaceTokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath = null) =>
         new(ReadText(tokenizerJsonPath), tokenizerJsonPath,
             tokenizerConfigPath is null ? null : ReadText(tokenizerConfigPath), tokenizerConfigPath);
@@ -136,6 +136,9 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         }
         return text.ToString();
     }
+
+    /// <summary>Every added token of tokenizer.json (Qwen's <c>&lt;|im_start|&gt;</c>, <c>&lt;|endoftext|&gt;</c>, …) counts as special.</summary>
+    public bool IsSpecialToken(int id) => _addedIds.Contains(id);
 
     /// <inheritdoc />
     public int? TokenToId(string token) =>

@@ -25,4 +25,11 @@ public interface ITokenizer
 
     /// <summary>The id of one token as the vocabulary spells it (e.g. "&lt;|im_end|&gt;"), or null when there is none.</summary>
     int? TokenToId(string token);
+
+    /// <summary>
+    /// Whether <paramref name="id"/> is a special (added) token, such as <c>&lt;|im_start|&gt;</c> or <c>&lt;|endoftext|&gt;</c>:
+    /// one that marks structure (turns, padding, the end) rather than standing for text, so that text which must stay
+    /// plain (a world model's action) is refused when it spells one.
+    /// </summary>
+    bool IsSpecialToken(int id);
 }

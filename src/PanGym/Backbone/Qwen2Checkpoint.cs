@@ -10,8 +10,9 @@ namespace PanGym.Backbone;
 /// (+ <c>tokenizer_config.json</c>). Tensor names are the model's parameter names (see <see cref="Qwen2Model"/>).
 /// </summary>
 /// <remarks>
-/// Loading checks every header first: a missing, unexpected or mis-shaped tensor fails the load with one error that
-/// lists them all, before any weight is read. Then tensors are read one at a time and copied into the parameters,
+/// Loading checks every header first against the shapes config.json implies, and the model's size against this
+/// machine's memory: a missing, unexpected, mis-shaped or non-floating-point tensor fails the load with one error that
+/// lists them all, before the model is allocated or any weight is read. Then tensors are read one at a time and copied into the parameters,
 /// so memory peaks at the model plus its largest tensor. With <c>tie_word_embeddings</c> true a stored
 /// <c>lm_head.weight</c> is accepted only when it equals <c>model.embed_tokens.weight</c> (some exporters write the
 /// tied matrix twice); transformers would silently ignore a different one, which hides a broken checkpoint, so it is
@@ -33,8 +34,8 @@ public static class Qwen2Checkpoint
     /// says, because float32 compute is what agrees with a reference implementation to 1e-4.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">config.json or the weights are missing.</exception>
-    /// <exception cref="FormatException">config.json is malformed or unsupported (names the field).</exception>
-    /// <exception cref="InvalidDataException">Tensors are missing, unexpected or mis-shaped (lists them), or the
+    /// <exception cref="InvalidInputException">config.json is malformed or unsupported (names the field); tensors are
+    /// missing, unexpected, mis-shaped or not floating point (lists them); the model does not fit in memory; or the
     /// tokenizer's vocabulary does not fit the model's.</exception>
     /// <exception cref="SafetensorsFormatException">A weight file is corrupt or truncated.</exception>
     public static LoadedQwen2Checkpoint Load(string folder, ScalarType? dtype = null)
@@ -44,9 +45,13 @@ public static class Qwen2Checkpoint
         var tokenizerPath = Path.Combine(folder, HuggingFaceTokenizer.TokenizerFileName);
         var tokenizer = File.Exists(tokenizerPath) ? HuggingFaceTokenizer.FromFolder(folder) : null;
         if (tokenizer is not null && tokenizer.VocabSize > config.VocabSize)
-            throw new InvalidDataException($"{tokenizerPath} has ids up to {tokenizer.VocabSize - 1}, beyond the model's vocab_size {config.VocabSize}.");
+            throw new InvalidInputException(tokenizerPath, $"{tokenizerPath} has ids up to {tokenizer.VocabSize - 1}, beyond the model's vocab_size {config.VocabSize}.");
 
         using var weights = CheckpointWeightFiles.Open(folder);
+        CheckTensorNamesAndShapes(folder, config, weights);
+        var computeDtype = dtype ?? ScalarType.Float32;
+        MemoryBudget.EnsureFits(config.ParameterCount * ElementSize(computeDtype), folder,
+            $"The Qwen2 checkpoint in {folder} ({config.ParameterCount:N0} parameters in {TorchDtypeNames.ToName(computeDtype)})");
         var model = new Qwen2Model(config, dtype, initialize: false);
         try
         {
@@ -111,6 +116,50 @@ public static class Qwen2Checkpoint
         (tokenizer as HuggingFaceTokenizer)?.Save(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, ConfigFileName), model.Config.WithTorchDtype(model.DType).ToJson());
     }
+
+    /// <summary>Checks the stored tensors against the shapes <paramref name="config"/> implies, before the model exists.</summary>
+    private static void CheckTensorNamesAndShapes(string folder, Qwen2Config config, CheckpointWeightFiles weights)
+    {
+        var expected = config.ParameterShapes().ToDictionary(entry => entry.Name, entry => entry.Shape);
+        var problems = new List<string>();
+        foreach (var (name, shape) in expected)
+        {
+            if (!weights.FileOfTensor.TryGetValue(name, out var file))
+            {
+                problems.Add($"missing {name} (expected shape {Shape(shape)})");
+                continue;
+            }
+            var info = file.Tensors[name];
+            if (!info.Shape.SequenceEqual(shape))
+                problems.Add($"mis-shaped {name}: expected {Shape(shape)}, found {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
+            else if (!IsFloatingPoint(info.DType))
+                problems.Add($"{name} has dtype {info.DType} in {Path.GetFileName(file.Path)}; expected a floating-point tensor");
+        }
+        foreach (var (name, file) in weights.FileOfTensor)
+        {
+            if (expected.ContainsKey(name)) continue;
+            var info = file.Tensors[name];
+            if (name == CheckpointTensors.HeadName && config.TieWordEmbeddings)
+            {
+                var embeddingShape = expected[EmbeddingName];
+                if (!info.Shape.SequenceEqual(embeddingShape))
+                    problems.Add($"mis-shaped {name} (tied to the embedding): expected {Shape(embeddingShape)}, found {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
+                continue;
+            }
+            problems.Add($"unexpected {name} with shape {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
+        }
+        if (problems.Count > 0)
+            throw new InvalidInputException(folder, $"The checkpoint in {folder} does not match its config.json ({problems.Count} problem(s)):\n  " +
+                string.Join("\n  ", problems.Take(MaxListedProblems)) + (problems.Count > MaxListedProblems ? $"\n  and {problems.Count - MaxListedProblems} more" : ""));
+    }
+
+    /// <summary>Problems listed in a mismatch error; the rest are counted.</summary>
+    private const int MaxListedProblems = 10;
+
+    /// <summary>Whether a stored tensor of <paramref name="dtype"/> can be copied into floating-point weights without losing meaning.</summary>
+    internal static bool IsFloatingPoint(ScalarType dtype) => TorchDtypeNames.IsFloatingPoint(dtype) || dtype == ScalarType.Float64;
+
+    private static long ElementSize(ScalarType dtype) => dtype == ScalarType.Float32 ? 4 : 2;
 
     private static List<List<KeyValuePair<string, Tensor>>> SplitIntoShards(List<KeyValuePair<string, Tensor>> tensors, long maxShardBytes)
     {

@@ -66,6 +66,8 @@ public sealed record Qwen2Config
         RequirePositive("head_dim", resolvedHeadDim);
         if (resolvedHeadDim % 2 != 0)
             throw new ArgumentException($"head_dim ({resolvedHeadDim}) must be even: rotary embeddings rotate pairs of dimensions.");
+        if ((long)numAttentionHeads * resolvedHeadDim > int.MaxValue)
+            throw new ArgumentException($"num_attention_heads × head_dim ({numAttentionHeads} × {resolvedHeadDim}) exceeds {int.MaxValue}, the widest projection a tensor dimension holds.");
         if (!(ropeTheta > 1.0) || double.IsInfinity(ropeTheta))
             throw new ArgumentException($"rope_theta ({ropeTheta}) must be a finite number above 1.");
         if (!(rmsNormEps > 0.0) || double.IsInfinity(rmsNormEps))
@@ -79,6 +81,8 @@ public sealed record Qwen2Config
                 throw new ArgumentException($"{name} ({value}) is outside the vocabulary [0, {vocabSize}).");
         }
 
+        ParameterCount = CountParameters(vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads * resolvedHeadDim,
+            kvHeads * resolvedHeadDim, tieWordEmbeddings);
         VocabSize = vocabSize;
         HiddenSize = hiddenSize;
         IntermediateSize = intermediateSize;
@@ -156,9 +160,44 @@ public sealed record Qwen2Config
     /// <summary>Query heads per key/value head (the grouped-query attention ratio).</summary>
     public int NumKeyValueGroups => NumAttentionHeads / NumKeyValueHeads;
 
+    /// <summary>
+    /// Parameters of a model of this shape (every matrix, bias and norm weight; the output head once, or not at all when
+    /// tied), known without building it, so a checkpoint's size is checked before anything is allocated.
+    /// </summary>
+    public long ParameterCount { get; }
+
+    /// <summary>
+    /// The name and shape of every parameter of a <see cref="Qwen2Model"/> of this shape, in Hugging Face's names
+    /// (<c>model.embed_tokens.weight</c>, <c>model.layers.{i}.self_attn.q_proj.weight</c>, …, <c>lm_head.weight</c>
+    /// unless tied), derived without building the model: a checkpoint's headers are checked against it first.
+    /// </summary>
+    internal IEnumerable<(string Name, long[] Shape)> ParameterShapes()
+    {
+        long hidden = HiddenSize, queryWidth = (long)NumAttentionHeads * HeadDim, keyValueWidth = (long)NumKeyValueHeads * HeadDim;
+        yield return ("model.embed_tokens.weight", [VocabSize, hidden]);
+        for (int layer = 0; layer < NumHiddenLayers; layer++)
+        {
+            string prefix = $"model.layers.{layer}.";
+            yield return (prefix + "self_attn.q_proj.weight", [queryWidth, hidden]);
+            yield return (prefix + "self_attn.q_proj.bias", [queryWidth]);
+            yield return (prefix + "self_attn.k_proj.weight", [keyValueWidth, hidden]);
+            yield return (prefix + "self_attn.k_proj.bias", [keyValueWidth]);
+            yield return (prefix + "self_attn.v_proj.weight", [keyValueWidth, hidden]);
+            yield return (prefix + "self_attn.v_proj.bias", [keyValueWidth]);
+            yield return (prefix + "self_attn.o_proj.weight", [hidden, queryWidth]);
+            yield return (prefix + "mlp.gate_proj.weight", [IntermediateSize, hidden]);
+            yield return (prefix + "mlp.up_proj.weight", [IntermediateSize, hidden]);
+            yield return (prefix + "mlp.down_proj.weight", [hidden, IntermediateSize]);
+            yield return (prefix + "input_layernorm.weight", [hidden]);
+            yield return (prefix + "post_attention_layernorm.weight", [hidden]);
+        }
+        yield return ("model.norm.weight", [hidden]);
+        if (!TieWordEmbeddings) yield return ("lm_head.weight", [VocabSize, hidden]);
+    }
+
     /// <summary>Reads a Hugging Face <c>config.json</c> file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="FormatException">The JSON is malformed or asks for something this backbone does not implement;
+    /// <exception cref="InvalidInputException">The JSON is malformed or asks for something this backbone does not implement;
     /// the message names the file, the field and its value.</exception>
     public static Qwen2Config FromFile(string path) => ConfigJsonFile.Read(path, "Qwen2 config file", Qwen2ConfigJson.Read);
 
@@ -199,6 +238,20 @@ public sealed record Qwen2Config
         builder.Append($"num_key_value_heads = {NumKeyValueHeads}, head_dim = {HeadDim}, rope_theta = {RopeTheta}, ");
         builder.Append($"rms_norm_eps = {RmsNormEps}, tie_word_embeddings = {TieWordEmbeddings}, torch_dtype = {TorchDtypeNames.ToName(TorchDtype)}");
         return true;
+    }
+
+    private static long CountParameters(long vocab, long hidden, long intermediate, long layers, long queryWidth, long keyValueWidth, bool tied)
+    {
+        try
+        {
+            long attention = checked(queryWidth * hidden + queryWidth + 2 * (keyValueWidth * hidden + keyValueWidth) + hidden * queryWidth);
+            long layer = checked(attention + 3 * intermediate * hidden + 2 * hidden);
+            return checked(vocab * hidden * (tied ? 1 : 2) + layers * layer + hidden);
+        }
+        catch (OverflowException)
+        {
+            throw new ArgumentException($"A model of vocab_size {vocab}, hidden_size {hidden}, intermediate_size {intermediate} and {layers} layers has more parameters than a 64-bit count holds.");
+        }
     }
 
     private static void RequirePositive(string field, int value)

@@ -78,7 +78,7 @@ internal static class TokenizerJsonReader
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not valid JSON: {e.Message}", e);
+            throw new InvalidInputException(path, $"{path}: not valid JSON: {e.Message}", e);
         }
     }
 
@@ -241,7 +241,7 @@ internal static class TokenizerJsonReader
                 }
                 if (OptionalBool(preTokenizer, "use_regex", path, $"{field}.use_regex") ?? true)
                 {
-                    splits.Add(new CodePointRegexSplitter(new Regex(Gpt2Pattern, RegexOptions.CultureInvariant)));
+                    splits.Add(new CodePointRegexSplitter(Gpt2Pattern, path));
                 }
                 byteLevel = true;
                 break;
@@ -269,7 +269,7 @@ internal static class TokenizerJsonReader
                 : throw Invalid(path, $"{field}.pattern", "expected {\"Regex\": \"...\"} or {\"String\": \"...\"}");
         try
         {
-            return new CodePointRegexSplitter(new Regex(regex, RegexOptions.CultureInvariant));
+            return new CodePointRegexSplitter(regex, path);
         }
         catch (ArgumentException e)
         {
@@ -309,5 +309,5 @@ internal static class TokenizerJsonReader
         : value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean()
         : throw Invalid(path, field, $"expected true or false, found {value.ValueKind}");
 
-    private static InvalidDataException Invalid(string path, string field, string problem) => new($"{path}: {field} {problem}.");
+    private static InvalidInputException Invalid(string path, string field, string problem) => new(path, $"{path}: {field} {problem}.");
 }

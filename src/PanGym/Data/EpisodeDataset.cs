@@ -28,7 +28,8 @@ namespace PanGym.Data;
 /// wrong format or version, fields of the wrong kind, an actions count that differs from steps, duplicate ids or files,
 /// counts that disagree). Each episode's frames file is checked when that episode is read (missing, corrupt or
 /// truncated, no "frames" tensor, wrong dtype, a shape that disagrees with its steps or the data set's frame size, a
-/// foreign id); <see cref="VerifyEpisodeFiles"/> checks every file's header up front. Every failure is an
+/// foreign id); <see cref="VerifyEpisodeFiles"/> checks every file's header up front. Every file is opened at its real
+/// path, symbolic links followed, and only when that lies inside the data set's folder. Every failure is an
 /// <see cref="EpisodeDatasetException"/> naming the file, the episode and the problem.</para>
 /// </remarks>
 public sealed class EpisodeDataset
@@ -133,11 +134,12 @@ public sealed class EpisodeDataset
             throw new ArgumentException($"Episode {episode.Id} is not a record of the data set at {Folder}.", nameof(episode));
         string path = Path.Combine(Folder, episode.File);
         string what = $"Episode {episode.Id}: its frames file {path}";
-        if (!File.Exists(path)) throw new EpisodeDatasetException(path, $"{what} is missing.");
+        string real = ContainedPath.Resolve(Folder, episode.File, what);
+        if (!File.Exists(real)) throw new EpisodeDatasetException(path, $"{what} is missing.");
         SafetensorsFile file;
         try
         {
-            file = SafetensorsFile.Open(path);
+            file = SafetensorsFile.Open(real);
         }
         catch (SafetensorsFormatException e)
         {
@@ -170,8 +172,11 @@ public sealed class EpisodeDataset
             throw new EpisodeDatasetException(file.Path, $"{what} belongs to episode \"{id}\" (its metadata says so), not {episode.Id}.");
     }
 
-    static string ReadText(string path, string root) =>
-        File.Exists(path)
-            ? File.ReadAllText(path)
+    static string ReadText(string path, string root)
+    {
+        string real = ContainedPath.Resolve(root, Path.GetFileName(path), path);
+        return File.Exists(real)
+            ? File.ReadAllText(real)
             : throw new EpisodeDatasetException(path, $"{path} is missing: {root} is not a complete PanGym episode data set.");
+    }
 }

@@ -27,6 +27,6 @@ public static class CheckpointLocator
     }
 
     /// <summary>Loads the world model that <paramref name="folder"/> names or holds (see <see cref="Resolve"/>).</summary>
-    /// <exception cref="InvalidDataException">The checkpoint's weights do not match its config.</exception>
+    /// <exception cref="InvalidInputException">The checkpoint's weights do not match its config.</exception>
     public static WorldModel.WorldModel Load(string folder) => WorldModelCheckpoint.Load(Resolve(folder));
 }

@@ -17,6 +17,12 @@ public sealed record EvaluationConfig
     /// <summary>The largest <see cref="Seed"/> + <see cref="Episodes"/>, keeping every held-out seed within <see cref="int"/>.</summary>
     public const int MaxSeedSpan = 500_000_000;
 
+    /// <summary>
+    /// The longest horizon: an evaluation keeps every episode's true and imagined frames and the model's context for the
+    /// rollout, which grow with it, so a horizon beyond this would fill memory rather than measure drift further.
+    /// </summary>
+    public const int MaxHorizon = 1024;
+
     /// <summary>A configuration.</summary>
     /// <param name="episodes">Held-out episodes, at least 2 (an interval needs two).</param>
     /// <param name="horizon">H: actions per episode; the one-step scores cover every step, the rollouts run to H.</param>
@@ -30,7 +36,8 @@ public sealed record EvaluationConfig
         double areaTolerance = 0.5, int sampleVideos = 3, double rolloutTolerance = 1.0)
     {
         if (episodes < 2) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "The evaluation needs at least 2 episodes (a confidence interval needs two).");
-        if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "The horizon must be at least 1 step.");
+        if (horizon < 1 || horizon > MaxHorizon)
+            throw new ArgumentOutOfRangeException(nameof(horizon), horizon, $"The horizon must be between 1 and {MaxHorizon} steps; got {horizon}.");
         if (seed < 0 || (long)seed + episodes > MaxSeedSpan)
             throw new ArgumentOutOfRangeException(nameof(seed), seed, $"The seed must lie in [0, {MaxSeedSpan} − episodes].");
         if (!(relativeTolerance > 0 && relativeTolerance < 1))

@@ -35,7 +35,7 @@ public static class EvaluationReportWriter
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         string full = Path.GetFullPath(folder);
         if (File.Exists(full)) throw new IOException($"The report folder {full} is a file; choose a folder for the report (nothing was written).");
-        return full;
+        return OutputLocation.EnsureCanWriteFolder(full);
     }
 
     /// <summary>Writes <paramref name="report"/> into <paramref name="folder"/> (created when missing).</summary>

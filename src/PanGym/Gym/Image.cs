@@ -160,6 +160,9 @@ public sealed class Image : IEquatable<Image>
     {
         if (height <= 0 || width <= 0)
             throw new ArgumentException($"Image size must be positive, got {height}×{width}.");
-        return checked(height * width * Channels);
+        long length = (long)height * width * Channels;
+        if (length > Array.MaxLength)
+            throw new ArgumentException($"An {height}×{width} RGB image needs {length:N0} bytes, more than one array holds ({Array.MaxLength:N0}).");
+        return (int)length;
     }
 }

@@ -17,22 +17,22 @@ public static class PngReader
     /// <summary>The largest image read, in pixels, so that a corrupt header cannot ask for gigabytes.</summary>
     public const long MaxPixels = 1L << 26;
 
-    /// <summary>Reads the PNG file at <paramref name="path"/>.</summary>
+    /// <summary>Reads the PNG file at <paramref name="path"/>; with <paramref name="expectedSize"/> (height, width), an image of another size is refused by its header, before any pixel is decoded.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">Not a PNG, corrupt, or a kind this decoder does not read (the message says which).</exception>
-    public static Image Read(string path)
+    /// <exception cref="InvalidInputException">Not a PNG, corrupt, of another size than expected, or a kind this decoder does not read (the message says which).</exception>
+    public static Image Read(string path, (int Height, int Width)? expectedSize = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No PNG file at {Path.GetFullPath(path)}.", path);
-        return Decode(File.ReadAllBytes(path), path);
+        return Decode(File.ReadAllBytes(path), path, expectedSize);
     }
 
-    /// <summary>Decodes PNG bytes; <paramref name="source"/> names them in errors.</summary>
-    /// <exception cref="InvalidDataException">Not a PNG, corrupt, or a kind this decoder does not read.</exception>
-    public static Image Decode(ReadOnlySpan<byte> png, string source = "the PNG data")
+    /// <summary>Decodes PNG bytes; <paramref name="source"/> names them in errors, and <paramref name="expectedSize"/> (height, width) is checked against the header first.</summary>
+    /// <exception cref="InvalidInputException">Not a PNG, corrupt, of another size than expected, or a kind this decoder does not read.</exception>
+    public static Image Decode(ReadOnlySpan<byte> png, string source = "the PNG data", (int Height, int Width)? expectedSize = null)
     {
         if (png.Length < Signature.Length || !png[..Signature.Length].SequenceEqual(Signature))
-            throw new InvalidDataException($"{source} is not a PNG file (its signature is missing).");
+            throw new InvalidInputException(source, $"{source} is not a PNG file (its signature is missing).");
         Header? header = null;
         byte[]? palette = null;
         using var compressed = new MemoryStream();
@@ -40,27 +40,31 @@ public static class PngReader
         bool ended = false;
         while (!ended)
         {
-            if (offset + 12 > png.Length) throw new InvalidDataException($"{source} is truncated: it ends before its IEND chunk.");
+            if (offset + 12 > png.Length) throw new InvalidInputException(source, $"{source} is truncated: it ends before its IEND chunk.");
             long declared = BinaryPrimitives.ReadUInt32BigEndian(png[offset..]);
-            if (offset + 12L + declared > png.Length) throw new InvalidDataException($"{source} is truncated inside a chunk.");
+            if (offset + 12L + declared > png.Length) throw new InvalidInputException(source, $"{source} is truncated inside a chunk.");
             int length = (int)declared;
             var typeAndData = png.Slice(offset + 4, 4 + length);
             string type = System.Text.Encoding.ASCII.GetString(typeAndData[..4]);
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(png[(offset + 8 + length)..]);
-            if (PngEncoder.Crc32(typeAndData) != crc) throw new InvalidDataException($"{source} is corrupt: the CRC of its {type} chunk does not match.");
+            if (PngEncoder.Crc32(typeAndData) != crc) throw new InvalidInputException(source, $"{source} is corrupt: the CRC of its {type} chunk does not match.");
             var data = typeAndData[4..];
             switch (type)
             {
-                case "IHDR": header = ReadHeader(data, source); break;
+                case "IHDR":
+                    header = ReadHeader(data, source);
+                    if (expectedSize is var (expectedHeight, expectedWidth) && (header.Value.Height, header.Value.Width) != (expectedHeight, expectedWidth))
+                        throw new InvalidInputException(source, $"{source} is {header.Value.Width}×{header.Value.Height} pixels; {expectedWidth}×{expectedHeight} are needed (nothing was decoded).");
+                    break;
                 case "PLTE": palette = data.ToArray(); break;
                 case "IDAT": compressed.Write(data); break;
                 case "IEND": ended = true; break;
             }
-            if (header is null) throw new InvalidDataException($"{source} is corrupt: its first chunk is {type}, not IHDR.");
+            if (header is null) throw new InvalidInputException(source, $"{source} is corrupt: its first chunk is {type}, not IHDR.");
             offset += 12 + length;
         }
         var h = header!.Value;
-        if (h.ColourType == 3 && palette is null) throw new InvalidDataException($"{source} is a palette image without a PLTE chunk.");
+        if (h.ColourType == 3 && palette is null) throw new InvalidInputException(source, $"{source} is a palette image without a PLTE chunk.");
         int channels = h.ColourType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, _ => 4 };
         int stride = h.Width * channels;
         var raw = new byte[(long)h.Height * (stride + 1)];
@@ -73,7 +77,7 @@ public static class PngReader
             }
             catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
             {
-                throw new InvalidDataException($"{source} is corrupt: its image data does not decompress to {h.Width}×{h.Height} pixels ({e.Message}).", e);
+                throw new InvalidInputException(source, $"{source} is corrupt: its image data does not decompress to {h.Width}×{h.Height} pixels ({e.Message}).", e);
             }
         }
         var pixels = Unfilter(raw, h.Height, stride, channels, source);
@@ -84,15 +88,15 @@ public static class PngReader
 
     static Header ReadHeader(ReadOnlySpan<byte> data, string source)
     {
-        if (data.Length != 13) throw new InvalidDataException($"{source} is corrupt: its IHDR chunk has {data.Length} bytes, not 13.");
+        if (data.Length != 13) throw new InvalidInputException(source, $"{source} is corrupt: its IHDR chunk has {data.Length} bytes, not 13.");
         long width = BinaryPrimitives.ReadUInt32BigEndian(data), height = BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
         byte depth = data[8], colour = data[9], compression = data[10], filter = data[11], interlace = data[12];
         if (width == 0 || height == 0 || width * height > MaxPixels)
-            throw new InvalidDataException($"{source} is {width}×{height} pixels; this reader takes 1 to {MaxPixels} pixels.");
-        if (colour is not (0 or 2 or 3 or 4 or 6)) throw new InvalidDataException($"{source} has an invalid colour type {colour}.");
-        if (depth != 8) throw new InvalidDataException($"{source} has {depth} bits per sample; this reader takes only 8 (convert it, e.g. ffmpeg -i in.png -pix_fmt rgb24 out.png).");
-        if (compression != 0 || filter != 0) throw new InvalidDataException($"{source} uses an unknown compression ({compression}) or filter method ({filter}).");
-        if (interlace != 0) throw new InvalidDataException($"{source} is interlaced (Adam7); this reader takes only non-interlaced PNGs.");
+            throw new InvalidInputException(source, $"{source} is {width}×{height} pixels; this reader takes 1 to {MaxPixels} pixels.");
+        if (colour is not (0 or 2 or 3 or 4 or 6)) throw new InvalidInputException(source, $"{source} has an invalid colour type {colour}.");
+        if (depth != 8) throw new InvalidInputException(source, $"{source} has {depth} bits per sample; this reader takes only 8 (convert it, e.g. ffmpeg -i in.png -pix_fmt rgb24 out.png).");
+        if (compression != 0 || filter != 0) throw new InvalidInputException(source, $"{source} uses an unknown compression ({compression}) or filter method ({filter}).");
+        if (interlace != 0) throw new InvalidInputException(source, $"{source} is interlaced (Adam7); this reader takes only non-interlaced PNGs.");
         return new Header((int)width, (int)height, colour);
     }
 
@@ -117,7 +121,7 @@ public static class PngReader
                     2 => b,
                     3 => (a + b) >> 1,
                     4 => Paeth(a, b, c),
-                    _ => throw new InvalidDataException($"{source} is corrupt: row {y} has the unknown filter type {filter}."),
+                    _ => throw new InvalidInputException(source, $"{source} is corrupt: row {y} has the unknown filter type {filter}."),
                 };
                 current[x] = (byte)(line[x] + predictor);
             }
@@ -145,7 +149,7 @@ public static class PngReader
                     break;
                 case 3:
                     int entry = pixels[p] * 3;
-                    if (entry + 2 >= palette!.Length) throw new InvalidDataException($"{source} is corrupt: a pixel names palette entry {pixels[p]}, past the palette's end.");
+                    if (entry + 2 >= palette!.Length) throw new InvalidInputException(source, $"{source} is corrupt: a pixel names palette entry {pixels[p]}, past the palette's end.");
                     (rgb[o], rgb[o + 1], rgb[o + 2]) = (palette[entry], palette[entry + 1], palette[entry + 2]);
                     break;
                 default:

@@ -48,6 +48,7 @@ public sealed class Trainer : IDisposable
     readonly DataParallelGroup _ranks;
     readonly double _elapsedBefore;
     long _checkpointedStep;
+    bool _optimizerStepping;
 
     Trainer(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, TrainingState? resumed, ICommunicator communicator)
     {
@@ -80,15 +81,19 @@ public sealed class Trainer : IDisposable
     /// and writes into <paramref name="outFolder"/> (created when missing; it may already hold other files, such as the
     /// data set, but no earlier training run).
     /// </summary>
+    /// <remarks>What an earlier run that stopped before its first checkpoint left there is cleared first (see <see cref="TrainingOutput"/>).</remarks>
     /// <param name="model">The model to train; every rank of a distributed run passes the same one (same preset and seed).</param>
     /// <param name="dataset">The episodes to train on.</param>
     /// <param name="config">The run's configuration; its batch size is the global batch.</param>
     /// <param name="outFolder">The run's folder; only rank 0 writes there.</param>
     /// <param name="communicator">The ranks of a data-parallel run; null trains in this process alone.</param>
+    /// <param name="verifyData">Whether to run <see cref="VerifyData"/> first (false skips it on a data set too large to check up front).</param>
     /// <exception cref="IOException">The output folder is a file, or it already holds a training run (nothing there is changed).</exception>
     /// <exception cref="ArgumentException">The data set's frames are not the model's size, or its training split has no full window.</exception>
+    /// <exception cref="EpisodeDatasetException">With <paramref name="verifyData"/>: an episode's file or action is at fault (nothing is changed).</exception>
     /// <exception cref="RankFailedException">With several ranks: any of these on some rank, or ranks holding different data sets, settings or weights.</exception>
-    public static Trainer Create(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, ICommunicator? communicator = null)
+    public static Trainer Create(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, ICommunicator? communicator = null,
+        bool verifyData = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -98,28 +103,35 @@ public sealed class Trainer : IDisposable
         {
             string full = communicator.Rank == 0 ? TrainingOutput.EnsureNoRun(outFolder) : TrainingOutput.EnsureNotFile(outFolder);
             CheckFrameSize(model.Config, dataset, "the world model");
+            if (verifyData) VerifyData(model, dataset);
             BatchShard.ForRank(communicator.Rank, communicator.Size, config.BatchSize);
             return full;
         });
         CheckSameReplica(communicator, () => ReplicaIdentity.Of(dataset, config, model, resumed: null));
         return communicator.Agree(() =>
         {
-            if (communicator.Rank == 0) Directory.CreateDirectory(folder);
+            if (communicator.Rank == 0)
+            {
+                TrainingOutput.ClearUnfinishedRun(folder);
+                Directory.CreateDirectory(folder);
+            }
             return new Trainer(model, dataset, config, folder, resumed: null, communicator);
         });
     }
 
     /// <summary>
     /// Continues the run in <paramref name="outFolder"/> from its latest complete checkpoint, on the same data set, with
-    /// the configuration it was started with. A checkpoint interrupted while being written is discarded.
+    /// the configuration it was started with. A checkpoint interrupted while being written is discarded. libtorch's intra-op
+    /// thread count becomes <c>threads</c>, or when that is null the count the checkpoint was written with, so that the losses
+    /// continue an uninterrupted run's bit for bit (libtorch's reductions depend on it).
     /// </summary>
     /// <exception cref="IOException">The output folder is a file, does not exist, or holds no complete checkpoint.</exception>
-    /// <exception cref="InvalidDataException">The checkpoint is damaged.</exception>
+    /// <exception cref="InvalidInputException">The checkpoint is damaged, or (with <paramref name="verifyData"/>, see <see cref="VerifyData"/>) an episode's file or action is at fault.</exception>
     /// <exception cref="ArgumentException">The data set is not the one the checkpoint trained on (frame size, episodes, steps).</exception>
     /// <exception cref="RankFailedException">With several ranks: any of these on some rank, or ranks holding different data sets or checkpoints.</exception>
     /// <remarks>With several ranks, rank 0 repairs an interrupted checkpoint swap first; then every rank reads the checkpoint, so
     /// the output folder must be reachable at the same path from every node (a shared file system).</remarks>
-    public static Trainer Resume(string outFolder, EpisodeDataset dataset, ICommunicator? communicator = null)
+    public static Trainer Resume(string outFolder, EpisodeDataset dataset, ICommunicator? communicator = null, bool verifyData = true, int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         communicator ??= SingleProcessCommunicator.Instance;
@@ -129,18 +141,20 @@ public sealed class Trainer : IDisposable
             if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"No training run to resume at {full}: the folder does not exist.");
             if (communicator.Rank == 0 && !TrainingCheckpoint.Recover(full))
                 throw new IOException(
-                    $"No checkpoint to resume in {full}: there is no {TrainingOutput.CheckpointFolderName}/ folder (a run stopped before its first checkpoint " +
-                    "cannot be resumed). Start a new run, in another folder if this one holds an earlier run's files.");
+                    $"No checkpoint to resume in {full}: there is no {TrainingOutput.CheckpointFolderName}/ folder, so no run got as far as its first checkpoint. " +
+                    "Start the run again with its settings (not as a resume): a new run in this folder replaces what an unfinished one left.");
             return full;
         });
         var (model, state) = communicator.Agree(() =>
         {
             var state = TrainingCheckpoint.ReadState(folder);
+            if ((threads ?? state.IntraOpThreads) is int count && count > 0) set_num_threads(count);
             string modelFolder = TrainingOutput.ModelFolder(folder);
             var model = WorldModelCheckpoint.Load(modelFolder);
             try
             {
                 CheckFrameSize(model.Config, dataset, $"the checkpoint's world model ({modelFolder})");
+                if (verifyData) VerifyData(model, dataset);
                 var trained = state.Dataset;
                 var given = DatasetFingerprint.Of(dataset);
                 if (!trained.SameData(given))
@@ -203,7 +217,12 @@ public sealed class Trainer : IDisposable
     /// cancelled (checked between steps), then writes a final checkpoint and the curves. Progress is reported after
     /// every step, on the calling thread.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The loss became NaN or infinite (the last checkpoint is kept).</exception>
+    /// <remarks>
+    /// A step that fails before the optimizer has changed a weight (a data file gone bad, an action the model cannot read)
+    /// leaves the model as the last step made it: that state is checkpointed first, with the sampler and noise put back
+    /// before the failed batch, so nothing learned is lost and a resumed run retries that batch.
+    /// </remarks>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite (the last checkpoint is kept).</exception>
     public TrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         long workingSetStart = Environment.WorkingSet;
@@ -226,7 +245,7 @@ public sealed class Trainer : IDisposable
                 stop = agreed;
                 break;
             }
-            var measured = TrainStep();
+            var measured = TrainStepOrCheckpoint(Elapsed);
             Step++;
             pending.Add(measured);
             smoothed = double.IsNaN(smoothed) ? measured.Loss : smoothed + LossSmoothing * (measured.Loss - smoothed);
@@ -266,6 +285,29 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
+    /// <see cref="TrainStep"/>; when it fails before the optimizer touched the weights and steps were taken since the last
+    /// checkpoint, the sampler and noise go back to before the batch and that state is checkpointed, then the error is
+    /// rethrown (a divergence is not saved: its weights are what made the loss non-finite).
+    /// </summary>
+    StepMeasurement TrainStepOrCheckpoint(Func<TimeSpan> elapsed)
+    {
+        var sampler = _sampler.State;
+        byte[] noise;
+        using (var state = _noise.get_state()) noise = state.bytes.ToArray();
+        try
+        {
+            return TrainStep();
+        }
+        catch (Exception e) when (e is not TrainingDivergedException && !_optimizerStepping && _ranks.Communicator.Size == 1 && Step > Math.Max(_checkpointedStep, 0))
+        {
+            _sampler.Restore(sampler);
+            using (var state = tensor(noise)) _noise.set_state(state);
+            SaveCheckpoint(elapsed());
+            throw;
+        }
+    }
+
+    /// <summary>
     /// One optimizer step on the next batch (this rank's shard of it); only scalars leave the dispose scope. With several
     /// ranks the gradients and losses are averaged over them between the backward pass and the clipping.
     /// </summary>
@@ -285,10 +327,14 @@ public sealed class Trainer : IDisposable
         if (float.IsFinite(losses[0])) loss.Total.backward();
         _ranks.AverageGradients(losses);
         if (!float.IsFinite(losses[0]))
-            throw new InvalidOperationException(
-                $"The training loss became {losses[0]} at step {Step + 1} (learning rate {learningRate:g3}); the last checkpoint is kept. Lower the learning rate or the gradient clip norm.");
+            throw new TrainingDivergedException(
+                $"The training loss became {losses[0]} at step {Step + 1} (learning rate {learningRate:g3}); " +
+                (_checkpointedStep >= 0 ? $"the last checkpoint (step {_checkpointedStep}) is kept" : "no checkpoint was written, so the output folder starts over with the next run") +
+                ". Train again with a lower learning rate or gradient clip norm.", Step + 1, losses[0]);
         double gradNorm = nn.utils.clip_grad_norm_(_parameters, Config.GradientClipNorm);
+        _optimizerStepping = true;
         _optimizer.step();
+        _optimizerStepping = false;
         return new StepMeasurement(losses[0], losses[1], losses[2], losses[3], losses[4], gradNorm, learningRate);
     }
 
@@ -338,7 +384,7 @@ public sealed class Trainer : IDisposable
             using (var scope = NewDisposeScope())
             {
                 var state = new TrainingState(Step, ScheduleSteps, elapsed.TotalSeconds, Config, _sampler.State,
-                    _noise.get_state().bytes.ToArray(), DatasetFingerprint.Of(Dataset));
+                    _noise.get_state().bytes.ToArray(), DatasetFingerprint.Of(Dataset), get_num_threads());
                 TrainingCheckpoint.Save(OutputFolder, _model, _optimizer, state);
             }
             TrainingCurves.SavePng(_log.Metrics, TrainingOutput.CurvesFile(OutputFolder));
@@ -386,6 +432,34 @@ public sealed class Trainer : IDisposable
         if (decayed.Length > 0) groups.Add(new AdamW.ParamGroup(decayed, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, config.WeightDecay));
         if (notDecayed.Length > 0) groups.Add(new AdamW.ParamGroup(notDecayed, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, weight_decay: 0));
         return optim.AdamW(groups, config.LearningRate, config.Beta1, config.Beta2, config.Epsilon, config.WeightDecay);
+    }
+
+    /// <summary>
+    /// Checks before the first step what training would otherwise find only when it first samples it, possibly hours in:
+    /// every episode's frames file (present, inside the data set's folder, of the right tensor, dtype and shape; see
+    /// <see cref="EpisodeDataset.VerifyEpisodeFiles"/>) and every action (within the model's action slot, no special token).
+    /// </summary>
+    /// <exception cref="EpisodeDatasetException">The first episode at fault, named with its file or action.</exception>
+    public static void VerifyData(WorldModel.WorldModel model, EpisodeDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(dataset);
+        dataset.VerifyEpisodeFiles();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var episode in dataset.Episodes)
+            foreach (string action in episode.Actions)
+            {
+                if (!seen.Add(action)) continue;
+                try
+                {
+                    model.Dynamics.CheckAction(action);
+                }
+                catch (ArgumentException e)
+                {
+                    string path = Path.Combine(dataset.Folder, EpisodeDatasetJson.HeaderFile);
+                    throw new EpisodeDatasetException(path, $"Episode {episode.Id} of the data set at {dataset.Folder}: {e.Message}", e);
+                }
+            }
     }
 
     static void CheckFrameSize(WorldModelConfig config, EpisodeDataset dataset, string what)

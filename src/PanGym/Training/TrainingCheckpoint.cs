@@ -63,11 +63,11 @@ internal static class TrainingCheckpoint
     }
 
     /// <summary>Reads the state of the checkpoint in <paramref name="outFolder"/> (the model and optimizer are read by the caller).</summary>
-    /// <exception cref="InvalidDataException">trainer.json is missing or malformed.</exception>
+    /// <exception cref="InvalidInputException">trainer.json is missing or malformed.</exception>
     public static TrainingState ReadState(string outFolder)
     {
         string path = Path.Combine(TrainingOutput.CheckpointFolder(outFolder), StateFileName);
-        if (!File.Exists(path)) throw new InvalidDataException($"The checkpoint in {Path.GetDirectoryName(path)} is incomplete: {StateFileName} is missing.");
+        if (!File.Exists(path)) throw new InvalidInputException(path, $"The checkpoint in {Path.GetDirectoryName(path)} is incomplete: {StateFileName} is missing.");
         try
         {
             var node = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException("the JSON is not an object");
@@ -77,25 +77,31 @@ internal static class TrainingCheckpoint
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
         {
-            throw new InvalidDataException($"{path}: not a valid training checkpoint state: {e.Message}", e);
+            throw new InvalidInputException(path, $"{path}: not a valid training checkpoint state: {e.Message}", e);
         }
     }
 
     /// <summary>Restores <paramref name="optimizer"/> from the checkpoint in <paramref name="outFolder"/>.</summary>
-    /// <exception cref="InvalidDataException">optimizer.bin is missing or does not fit the optimizer.</exception>
+    /// <exception cref="InvalidInputException">optimizer.bin is missing, is not an AdamW state, or does not fit the optimizer.</exception>
     public static void LoadOptimizer(string outFolder, AdamW optimizer)
     {
         string path = Path.Combine(TrainingOutput.CheckpointFolder(outFolder), OptimizerFileName);
-        if (!File.Exists(path)) throw new InvalidDataException($"The checkpoint in {Path.GetDirectoryName(path)} is incomplete: {OptimizerFileName} is missing.");
+        if (!File.Exists(path)) throw new InvalidInputException(path, $"The checkpoint in {Path.GetDirectoryName(path)} is incomplete: {OptimizerFileName} is missing.");
         try
         {
             using var stream = File.OpenRead(path);
             using var reader = new BinaryReader(stream);
             optimizer.load_state_dict(reader);
+            if (stream.Position != stream.Length)
+                throw new InvalidDataException($"{stream.Length - stream.Position} bytes follow the optimizer state");
         }
-        catch (Exception e) when (e is ArgumentException or EndOfStreamException or IOException)
+        catch (Exception e)
         {
-            throw new InvalidDataException($"{path} does not fit the model's trainable parameters: {e.Message}", e);
+            // TorchSharp's reader quotes whatever it found (binary, for a garbage file) and may fail in any way on a
+            // corrupt length: the message names the file and keeps only the kind of failure.
+            throw new InvalidInputException(path,
+                $"{path} is not an AdamW optimizer state that fits the model's trainable parameters ({e.GetType().Name}: {DisplayText.Escape(e.Message, 120)}); " +
+                "the checkpoint is damaged.", e);
         }
     }
 

@@ -16,6 +16,18 @@ namespace PanGym.Training;
 /// </remarks>
 public sealed record TrainingConfig
 {
+    /// <summary>The most minutes a budget may have: what a <see cref="TimeSpan"/> holds, rounded down (about 29,000 years).</summary>
+    public const double MaxBudgetMinutes = 1.5e10;
+
+    /// <summary>A wall-clock budget of <paramref name="minutes"/>, refused unless it is positive, finite and within <see cref="MaxBudgetMinutes"/>.</summary>
+    /// <exception cref="ArgumentException">The number is out of that range.</exception>
+    public static TimeSpan BudgetFromMinutes(double minutes, string name = "minutes")
+    {
+        if (!(minutes > 0 && minutes <= MaxBudgetMinutes))
+            throw new ArgumentException($"{name} must be a positive number of minutes up to {MaxBudgetMinutes:g3}; got {minutes.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", nameof(minutes));
+        return TimeSpan.FromMinutes(minutes);
+    }
+
     /// <summary>Creates and validates a configuration; give <paramref name="maxSteps"/>, <paramref name="budget"/> or both.</summary>
     /// <param name="maxSteps">Optimizer steps to train; with a budget too, training stops at whichever comes first.</param>
     /// <param name="budget">Wall-clock time to train (summed over resumed sessions).</param>
@@ -138,7 +150,7 @@ public sealed record TrainingConfig
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     /// <summary>Reads a configuration written by <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
-    /// <exception cref="InvalidDataException">The JSON is malformed or its values are out of range.</exception>
+    /// <exception cref="InvalidInputException">The JSON is malformed or its values are out of range.</exception>
     public static TrainingConfig FromJson(string json, string source = "training config")
     {
         try
@@ -147,7 +159,7 @@ public sealed record TrainingConfig
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
         {
-            throw new InvalidDataException($"{source}: not a valid training configuration: {e.Message}", e);
+            throw new InvalidInputException(source, $"{source}: not a valid training configuration: {e.Message}", e);
         }
     }
 

@@ -48,7 +48,7 @@ public sealed record TrainingMetric(string Kind, long Step, double Loss, double 
     }
 
     /// <summary>Reads every complete line of a metrics file (a torn last line, left by a crash, is skipped).</summary>
-    /// <exception cref="InvalidDataException">A complete line that is not a metrics line; the message names the file and line.</exception>
+    /// <exception cref="InvalidInputException">A complete line that is not a metrics line; the message names the file and line.</exception>
     public static IReadOnlyList<TrainingMetric> ReadFile(string path)
     {
         string text = File.ReadAllText(path);
@@ -63,7 +63,7 @@ public sealed record TrainingMetric(string Kind, long Step, double Loss, double 
             }
             catch (InvalidDataException e)
             {
-                throw new InvalidDataException($"{path}, line {i + 1}: {e.Message}", e);
+                throw new InvalidInputException(path, $"{path}, line {i + 1}: {e.Message}", e);
             }
         }
         return metrics;

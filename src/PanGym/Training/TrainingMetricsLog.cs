@@ -8,7 +8,8 @@ namespace PanGym.Training;
 /// <summary>
 /// Writes each <see cref="TrainingMetric"/> twice: a line appended to <c>metrics.jsonl</c> (flushed at once, so a crash
 /// loses at most the line being written) and scalars in TensorBoard event files (tags <c>train/loss</c>,
-/// <c>validation/loss</c>, …). It keeps every metric of the run in memory for the curves. The log of a data-parallel
+/// <c>validation/loss</c>, …). It keeps every metric of the run in memory for the curves. metrics.jsonl is the record a
+/// resume trusts: the TensorBoard events are rebuilt from it (see <see cref="Resume"/>). The log of a data-parallel
 /// rank other than 0 is <see cref="InMemory"/>: it writes no file.
 /// </summary>
 internal sealed class TrainingMetricsLog
@@ -36,7 +37,8 @@ internal sealed class TrainingMetricsLog
 
     /// <summary>
     /// Continues the log of a run resumed at <paramref name="step"/>: lines written after that step's checkpoint (steps
-    /// the resumed run will take again) and a torn last line are dropped, the file rewritten atomically.
+    /// the resumed run will take again) and a torn last line are dropped, the file rewritten atomically; the TensorBoard
+    /// event files are replaced by one that holds exactly the kept metrics, so no step is logged twice.
     /// </summary>
     public static TrainingMetricsLog Resume(string outFolder, long step)
     {
@@ -45,7 +47,11 @@ internal sealed class TrainingMetricsLog
         var text = new StringBuilder();
         foreach (var metric in kept) text.Append(metric.ToJsonLine()).Append('\n');
         AtomicFile.WriteAllText(path, text.ToString());
-        return new TrainingMetricsLog(outFolder, kept);
+        string events = TrainingOutput.TensorBoardFolder(outFolder);
+        if (Directory.Exists(events)) Directory.Delete(events, recursive: true);
+        var log = new TrainingMetricsLog(outFolder, kept);
+        foreach (var metric in kept) log.WriteScalars(metric);
+        return log;
     }
 
     /// <summary>Appends <paramref name="metric"/> to the file and to TensorBoard.</summary>
@@ -58,6 +64,12 @@ internal sealed class TrainingMetricsLog
             stream.Write(Encoding.UTF8.GetBytes(metric.ToJsonLine() + "\n"));
             stream.Flush(flushToDisk: true);
         }
+        WriteScalars(metric);
+    }
+
+    void WriteScalars(TrainingMetric metric)
+    {
+        if (_tensorBoard is null) return;
         string prefix = metric.Kind;
         int step = checked((int)metric.Step);
         _tensorBoard.add_scalar($"{prefix}/loss", (float)metric.Loss, step);

@@ -11,8 +11,10 @@ namespace PanGym.Training;
 /// <param name="Sampler">Where the training sampler's next batch starts.</param>
 /// <param name="NoiseGeneratorState">The flow-matching noise generator's state (libtorch's bytes).</param>
 /// <param name="Dataset">The data set trained on.</param>
+/// <param name="IntraOpThreads">libtorch's intra-op thread count when the checkpoint was written: its reductions, and so the
+/// losses' last bits, depend on it, so a resume restores it (null in checkpoints written before it was recorded).</param>
 internal sealed record TrainingState(long Step, long? ScheduleSteps, double ElapsedSeconds, TrainingConfig Config,
-    EpisodeWindowSamplerState Sampler, byte[] NoiseGeneratorState, DatasetFingerprint Dataset)
+    EpisodeWindowSamplerState Sampler, byte[] NoiseGeneratorState, DatasetFingerprint Dataset, int? IntraOpThreads = null)
 {
     public JsonObject ToJson()
     {
@@ -23,6 +25,7 @@ internal sealed record TrainingState(long Step, long? ScheduleSteps, double Elap
         node["sampler"] = new JsonObject { ["seed"] = Sampler.Seed, ["epoch"] = Sampler.Epoch, ["index"] = Sampler.Index };
         node["noise_generator_state"] = Convert.ToBase64String(NoiseGeneratorState);
         node["dataset"] = Dataset.ToJson();
+        node["intra_op_threads"] = IntraOpThreads;
         node["config"] = JsonNode.Parse(Config.ToJson());
         return node;
     }
@@ -34,5 +37,6 @@ internal sealed record TrainingState(long Step, long? ScheduleSteps, double Elap
         TrainingConfig.FromJson((node["config"] ?? throw new FormatException("\"config\" is missing")).ToJsonString(), source),
         TrainingCheckpoint.ReadSampler(node["sampler"]),
         Convert.FromBase64String(TrainingCheckpoint.Required<string>(node, "noise_generator_state")),
-        DatasetFingerprint.FromJson(node["dataset"]));
+        DatasetFingerprint.FromJson(node["dataset"]),
+        node["intra_op_threads"] is null ? null : TrainingCheckpoint.Required<int>(node, "intra_op_threads"));
 }

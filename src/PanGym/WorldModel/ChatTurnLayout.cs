@@ -57,12 +57,11 @@ internal sealed class ChatTurnLayout
     /// The text token ids of one turn (length <see cref="TurnLength"/>), with placeholders (the pad id) where the
     /// state tokens and query slots go.
     /// </summary>
+    /// <exception cref="ArgumentException">The action has more than <see cref="MaxActionTokens"/> tokens, or spells a special
+    /// token (a turn marker or the pad), which would let the action text rewrite the chat's layout.</exception>
     public long[] TurnTokenIds(string action)
     {
-        ArgumentNullException.ThrowIfNull(action);
-        var actionIds = Tokenizer.Encode(action);
-        if (actionIds.Count > MaxActionTokens)
-            throw new ArgumentException($"The action \"{action}\" has {actionIds.Count} tokens; this world model accepts at most {MaxActionTokens}.", nameof(action));
+        var actionIds = ActionTokenIds(action);
         var ids = Enumerable.Repeat((long)PadId, TurnLength).ToArray();
         UserPrefix.CopyTo(ids, 0);
         StateSuffix.CopyTo(ids, StateOffset + LatentTokens);
@@ -70,5 +69,20 @@ internal sealed class ChatTurnLayout
         AssistantPrefix.CopyTo(ids, ActionOffset + MaxActionTokens);
         TurnSuffix.CopyTo(ids, SlotOffset + LatentTokens);
         return ids;
+    }
+
+    /// <summary>The action's token ids, checked to fit the turn and to be plain text (see <see cref="TurnTokenIds"/>).</summary>
+    public IReadOnlyList<int> ActionTokenIds(string action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var actionIds = Tokenizer.Encode(action);
+        if (actionIds.Count > MaxActionTokens)
+            throw new ArgumentException($"The action {DisplayText.Quote(action)} has {actionIds.Count} tokens; this world model accepts at most {MaxActionTokens}.", nameof(action));
+        foreach (int id in actionIds)
+            if (Tokenizer.IsSpecialToken(id))
+                throw new ArgumentException(
+                    $"The action {DisplayText.Quote(action)} spells the special token {DisplayText.Quote(Tokenizer.Decode([id]))}, which marks the chat's turns " +
+                    "and padding; an action is plain text.", nameof(action));
+        return actionIds;
     }
 }

@@ -69,6 +69,10 @@ public sealed class LatentDynamics : nn.Module
     /// <summary>Tokens per turn of the chat (state, action, template markers and query slots).</summary>
     public int TurnLength => _layout.TurnLength;
 
+    /// <summary>Checks that <paramref name="action"/> fits the action slot and is plain text, as every step that reads it would.</summary>
+    /// <exception cref="ArgumentException">It has too many tokens or spells a special token.</exception>
+    public void CheckAction(string action) => _layout.ActionTokenIds(action);
+
     /// <summary>The parameters that learn: everything, or all but the backbone when it is frozen.</summary>
     public IEnumerable<Parameter> TrainableParameters() => parameters().Where(p => p.requires_grad);
 

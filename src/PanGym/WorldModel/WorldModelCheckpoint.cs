@@ -8,9 +8,11 @@ namespace PanGym.WorldModel;
 /// Saves and loads a whole <see cref="WorldModel"/> as a folder: <c>config.json</c> (the <see cref="WorldModelConfig"/>:
 /// preset, sizes, tokenizer), <c>model.safetensors</c> (every weight under its module path, for example
 /// <c>dynamics.backbone.model.layers.0.self_attn.q_proj.weight</c>) and, for a Hugging Face tokenizer, its
-/// <c>tokenizer.json</c>. Each file is written under a temporary name and renamed, weights first. Loading checks every
-/// tensor's name and shape against the config before copying any value, so a mismatched file is refused with an error
-/// that names the mismatch; a loaded model gives bit-identical outputs.
+/// <c>tokenizer.json</c>. Each file is written under a temporary name and renamed, weights first. Loading checks the
+/// config against the weights file's header before building the model (<see cref="WorldModelWeightsCheck"/>: dtypes,
+/// the backbone's shapes, each part's size, the memory it needs), then every tensor's name and shape before copying any
+/// value, so a mismatched file is refused with an error that names the mismatch; a loaded model gives bit-identical
+/// outputs.
 /// </summary>
 public static class WorldModelCheckpoint
 {
@@ -40,7 +42,8 @@ public static class WorldModelCheckpoint
     /// <summary>Reads a world model saved by <see cref="Save"/>.</summary>
     /// <exception cref="DirectoryNotFoundException">No such folder.</exception>
     /// <exception cref="FileNotFoundException">The config or weights file is missing.</exception>
-    /// <exception cref="InvalidDataException">The config is invalid, or the weights do not match it (names and shapes listed).</exception>
+    /// <exception cref="InvalidInputException">The config is invalid, the weights do not match it (names, shapes or dtypes
+    /// listed), or the model would not fit in memory; nothing large is allocated before this is known.</exception>
     public static WorldModel Load(string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
@@ -51,10 +54,9 @@ public static class WorldModelCheckpoint
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"The world-model checkpoint \"{folder}\" has no {WeightsFileName}.", weightsPath);
         var config = WorldModelConfig.FromJson(File.ReadAllText(configPath), configPath);
         ITokenizer tokenizer = config.Tokenizer == WorldModelConfig.HuggingFaceTokenizerName ? HuggingFaceTokenizer.FromFolder(folder) : new ByteTokenizer();
-        var model = config.VisionLanguage is { } visionLanguage
-            ? new WorldModel(config, new PanGym.Backbone.Qwen25VL.Qwen25VLModel(visionLanguage, dtype: null, initialize: false), tokenizer)
-            : new WorldModel(config, new Qwen2Model(config.Backbone), tokenizer);
         using var weights = SafetensorsFile.Open(weightsPath);
+        WorldModelWeightsCheck.Check(config, weights, configPath);
+        var model = Build(config, tokenizer, folder);
         var expected = model.state_dict();
         var problems = new List<string>();
         foreach (var (name, tensor) in expected)
@@ -66,7 +68,7 @@ public static class WorldModelCheckpoint
         if (problems.Count > 0)
         {
             model.Dispose();
-            throw new InvalidDataException($"{weightsPath} does not match the {config.Preset} world model in {ConfigFileName}: {string.Join("; ", problems.Take(10))}{(problems.Count > 10 ? $"; and {problems.Count - 10} more" : "")}.");
+            throw new InvalidInputException(weightsPath, $"{weightsPath} does not match the {config.Preset} world model in {ConfigFileName}: {string.Join("; ", problems.Take(10))}{(problems.Count > 10 ? $"; and {problems.Count - 10} more" : "")}.");
         }
         using (no_grad())
             foreach (var (name, tensor) in expected)
@@ -75,6 +77,29 @@ public static class WorldModelCheckpoint
                 tensor.copy_(stored);
             }
         return model;
+    }
+
+    /// <summary>The model of <paramref name="config"/>; parts that do not fit together (a tokenizer the backbone cannot embed) are refused as input.</summary>
+    static WorldModel Build(WorldModelConfig config, ITokenizer tokenizer, string folder)
+    {
+        IDisposable? backbone = null;
+        try
+        {
+            if (config.VisionLanguage is { } visionLanguage)
+            {
+                var visionLanguageBackbone = new PanGym.Backbone.Qwen25VL.Qwen25VLModel(visionLanguage, dtype: null, initialize: false);
+                backbone = visionLanguageBackbone;
+                return new WorldModel(config, visionLanguageBackbone, tokenizer);
+            }
+            var textBackbone = new Qwen2Model(config.Backbone);
+            backbone = textBackbone;
+            return new WorldModel(config, textBackbone, tokenizer);
+        }
+        catch (ArgumentException e)
+        {
+            backbone?.Dispose();
+            throw new InvalidInputException(folder, $"The world-model checkpoint \"{folder}\" cannot be built: {e.Message}", e);
+        }
     }
 
     static string Shape(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";

@@ -230,6 +230,7 @@ public sealed record WorldModelConfig
     }
 
     /// <summary>Reads a configuration written by <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
+    /// <exception cref="InvalidInputException">The JSON is malformed, of another format or version, or its values are out of range.</exception>
     public static WorldModelConfig FromJson(string json, string source = "world model config")
     {
         try
@@ -250,9 +251,9 @@ public sealed record WorldModelConfig
                 (string?)node["backbone_folder"],
                 node["vision_language"] is { } visionLanguage ? Qwen25VLConfig.FromJson(visionLanguage.ToJsonString()) : null);
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException)
         {
-            throw new InvalidDataException($"{source}: {e.Message}", e);
+            throw new InvalidInputException(source, $"{source}: {e.Message}", e);
         }
     }
 

@@ -87,7 +87,7 @@ public sealed class LmCommandTests : IDisposable
     public void BadInputGetsAClearError(string subcommand, string folderPattern, string option, string value, string expected)
     {
         var (exitCode, _, error) = Invoke("lm", subcommand, string.Format(folderPattern, _folder), option, value);
-        Assert.Equal(1, exitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains(expected, error);
     }
 
@@ -95,7 +95,7 @@ public sealed class LmCommandTests : IDisposable
     public void UnsupportedDtypeIsNamed()
     {
         var (exitCode, _, error) = Invoke("lm", "logits", _folder, "--ids", "1", "--dtype", "int8");
-        Assert.Equal(1, exitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains("--dtype: Unsupported dtype \"int8\"", error);
     }
 

@@ -126,7 +126,7 @@ public sealed class Qwen2CheckpointTests : IDisposable
         tensors["model.layers.0.self_attn.k_proj.weight"] = zeros(16, 31).DetachFromDisposeScope();
         var folder = WriteCheckpoint(tensors, TinyQwen2Checkpoint.ConfigJson());
 
-        var error = Assert.Throws<InvalidDataException>(() => Qwen2Checkpoint.Load(folder));
+        var error = Assert.Throws<InvalidInputException>(() => Qwen2Checkpoint.Load(folder));
         Assert.Contains("missing model.layers.1.mlp.up_proj.weight (expected shape [64, 32])", error.Message);
         Assert.Contains("unexpected model.layers.0.self_attn.extra.weight with shape [3, 3]", error.Message);
         Assert.Contains("mis-shaped model.layers.0.self_attn.k_proj.weight: expected [16, 32], found [16, 31]", error.Message);
@@ -165,7 +165,7 @@ public sealed class Qwen2CheckpointTests : IDisposable
     {
         var tensors = TinyQwen2Checkpoint.RandomTensors(tied: false, ScalarType.Float32);
         var folder = WriteCheckpoint(tensors, TinyQwen2Checkpoint.ConfigJson(modelType: modelType, ropeScaling: ropeScaling));
-        var error = Assert.Throws<FormatException>(() => Qwen2Checkpoint.Load(folder));
+        var error = Assert.Throws<InvalidInputException>(() => Qwen2Checkpoint.Load(folder));
         Assert.Contains(expected, error.Message);
         Assert.Contains("config.json", error.Message);
         DisposeAll(tensors);
@@ -184,7 +184,7 @@ public sealed class Qwen2CheckpointTests : IDisposable
 
         tensors["lm_head.weight"].add_(1.0);
         WriteCheckpoint(tensors, TinyQwen2Checkpoint.ConfigJson(tied: true), folder);
-        var error = Assert.Throws<InvalidDataException>(() => Qwen2Checkpoint.Load(folder));
+        var error = Assert.Throws<InvalidInputException>(() => Qwen2Checkpoint.Load(folder));
         Assert.Contains("lm_head.weight", error.Message);
         Assert.Contains("tie_word_embeddings", error.Message);
         DisposeAll(tensors);
@@ -201,7 +201,7 @@ public sealed class Qwen2CheckpointTests : IDisposable
         }
         var indexPath = Path.Combine(folder, "model.safetensors.index.json");
         File.WriteAllText(indexPath, File.ReadAllText(indexPath).Replace("\"model.norm.weight\"", "\"model.renamed.weight\""));
-        var error = Assert.Throws<InvalidDataException>(() => Qwen2Checkpoint.Load(folder));
+        var error = Assert.Throws<InvalidInputException>(() => Qwen2Checkpoint.Load(folder));
         Assert.Contains("model.renamed.weight", error.Message);
         Assert.Contains("model.norm.weight", error.Message);
 

@@ -68,13 +68,13 @@ public sealed class PngReaderTests : IDisposable
         var frame = Frame();
         var good = TestPng.Encode(frame);
 
-        Assert.Contains("not a PNG", Assert.Throws<InvalidDataException>(() => PngReader.Decode("GIF89a..."u8)).Message);
+        Assert.Contains("not a PNG", Assert.Throws<InvalidInputException>(() => PngReader.Decode("GIF89a..."u8)).Message);
         var corrupt = (byte[])good.Clone();
         corrupt[45] ^= 0xFF;
-        Assert.Contains("CRC", Assert.Throws<InvalidDataException>(() => PngReader.Decode(corrupt)).Message);
-        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => PngReader.Decode(good.AsSpan(0, good.Length - 20))).Message);
-        Assert.Contains("16 bits", Assert.Throws<InvalidDataException>(() => PngReader.Decode(TestPng.Encode(frame, bitDepth: 16))).Message);
-        Assert.Contains("interlaced", Assert.Throws<InvalidDataException>(() => PngReader.Decode(TestPng.Encode(frame, interlace: 1))).Message);
+        Assert.Contains("CRC", Assert.Throws<InvalidInputException>(() => PngReader.Decode(corrupt)).Message);
+        Assert.Contains("truncated", Assert.Throws<InvalidInputException>(() => PngReader.Decode(good.AsSpan(0, good.Length - 20))).Message);
+        Assert.Contains("16 bits", Assert.Throws<InvalidInputException>(() => PngReader.Decode(TestPng.Encode(frame, bitDepth: 16))).Message);
+        Assert.Contains("interlaced", Assert.Throws<InvalidInputException>(() => PngReader.Decode(TestPng.Encode(frame, interlace: 1))).Message);
         Assert.Throws<FileNotFoundException>(() => PngReader.Read(Path.Combine(_folder, "missing.png")));
     }
 }

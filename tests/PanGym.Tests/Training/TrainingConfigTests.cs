@@ -51,7 +51,7 @@ public sealed class TrainingConfigTests
     public void Invalid_json_names_its_source()
     {
         var json = new TrainingConfig(maxSteps: 3).ToJson().Replace("\"max_steps\": 3", "\"max_steps\": 0");
-        var error = Assert.Throws<InvalidDataException>(() => TrainingConfig.FromJson(json, "trainer.json"));
+        var error = Assert.Throws<InvalidInputException>(() => TrainingConfig.FromJson(json, "trainer.json"));
         Assert.StartsWith("trainer.json:", error.Message);
         Assert.Contains("budget of zero", error.Message);
     }

@@ -132,12 +132,12 @@ public sealed class WorldModelTests : IDisposable
         using (var tiny = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny)) PanGym.WorldModel.WorldModelCheckpoint.Save(tiny, _folder);
         var config = Path.Combine(_folder, PanGym.WorldModel.WorldModelCheckpoint.ConfigFileName);
         File.WriteAllText(config, WorldModelConfig.Small.ToJson());
-        var mismatch = Assert.Throws<InvalidDataException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(_folder));
+        var mismatch = Assert.Throws<InvalidInputException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(_folder));
         Assert.Contains("does not match the small world model", mismatch.Message);
         Assert.Contains("encoder.", mismatch.Message);
 
         File.WriteAllText(config, "{\"format\": \"something-else\"}");
-        Assert.Contains("\"format\" is \"something-else\"", Assert.Throws<InvalidDataException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(_folder)).Message);
+        Assert.Contains("\"format\" is \"something-else\"", Assert.Throws<InvalidInputException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(_folder)).Message);
         File.Delete(config);
         Assert.Contains("config.json is missing", Assert.Throws<FileNotFoundException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(_folder)).Message);
         Assert.Throws<DirectoryNotFoundException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(Path.Combine(_folder, "nowhere")));
