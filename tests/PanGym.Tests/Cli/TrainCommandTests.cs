@@ -39,8 +39,8 @@ public sealed class TrainCommandTests : IDisposable
 
     [Theory]
     [InlineData("--steps", "0", "budget of zero")]
-    [InlineData("--minutes", "0", "budget of zero")]
-    [InlineData("--minutes", "-1", "budget of zero")]
+    [InlineData("--minutes", "0", "--minutes must be a positive number of minutes")]
+    [InlineData("--minutes", "-1", "--minutes must be a positive number of minutes")]
     public void A_zero_budget_is_refused_before_any_data_is_made(string option, string value, string message)
     {
         string run = Path.Combine(_folder, "zero");

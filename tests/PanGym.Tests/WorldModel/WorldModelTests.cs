@@ -133,8 +133,8 @@ public sealed class WorldModelTests : IDisposable
         var config = Path.Combine(_folder, PanGym.WorldModel.WorldModelCheckpoint.ConfigFileName);
         File.WriteAllText(config, WorldModelConfig.Small.ToJson());
         var mismatch = Assert.Throws<InvalidInputException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(_folder));
-        Assert.Contains("does not match the small world model", mismatch.Message);
-        Assert.Contains("encoder.", mismatch.Message);
+        Assert.Contains("config.json does not match model.safetensors", mismatch.Message);
+        Assert.Contains("its encoder (", mismatch.Message);
 
         File.WriteAllText(config, "{\"format\": \"something-else\"}");
         Assert.Contains("\"format\" is \"something-else\"", Assert.Throws<InvalidInputException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(_folder)).Message);

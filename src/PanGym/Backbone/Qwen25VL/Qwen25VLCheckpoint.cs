@@ -103,7 +103,7 @@ public static class Qwen25VLCheckpoint
         })
         {
             if (value != visionValue)
-                throw new InvalidDataException($"{path}: {field} {value} disagrees with config.json's vision_config.{visionField} {visionValue}.");
+                throw new InvalidInputException(path, $"{path}: {field} {value} disagrees with config.json's vision_config.{visionField} {visionValue}.");
         }
         return processor;
     }
@@ -114,7 +114,7 @@ public static class Qwen25VLCheckpoint
         if (!File.Exists(path)) return null;
         var tokenizer = HuggingFaceTokenizer.FromFolder(folder);
         if (tokenizer.VocabSize > config.Text.VocabSize)
-            throw new InvalidDataException($"{path} has ids up to {tokenizer.VocabSize - 1}, beyond the model's vocab_size {config.Text.VocabSize}.");
+            throw new InvalidInputException(path, $"{path} has ids up to {tokenizer.VocabSize - 1}, beyond the model's vocab_size {config.Text.VocabSize}.");
         foreach (var (token, id) in new[]
         {
             ("<|vision_start|>", config.VisionStartTokenId), ("<|vision_end|>", config.VisionEndTokenId),
@@ -123,7 +123,7 @@ public static class Qwen25VLCheckpoint
         {
             var actual = tokenizer.TokenToId(token);
             if (actual != id)
-                throw new InvalidDataException(actual is null
+                throw new InvalidInputException(path, actual is null
                     ? $"{path} lacks the vision token {token} (config.json gives it id {id})."
                     : $"{path} gives {token} id {actual}, but config.json says {id}.");
         }

@@ -75,12 +75,12 @@ public sealed class LmVisionCommandTests : IDisposable
     public void BadVisionInputGetsAClearError()
     {
         var (code, _, error) = Invoke("lm", "logits", _folder.Path, "--text", TinyQwen25VLFolder.PromptText(2), "--image", _imagePaths[0]);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("2 <|image_pad|> token(s) but 1 image(s)", error);
 
         var notPng = Path.Combine(_folder.Path, "config.json");
         (code, _, error) = Invoke("lm", "vision", _folder.Path, "--image", notPng);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("is not a PNG file", error);
 
         var textFolder = TinyQwen2Checkpoint.TemporaryFolder();
@@ -89,10 +89,10 @@ public sealed class LmVisionCommandTests : IDisposable
         {
             TinyQwen2Checkpoint.Write(textFolder, tensors, TinyQwen2Checkpoint.ConfigJson());
             (code, _, error) = Invoke("lm", "vision", textFolder, "--image", _imagePaths[0]);
-            Assert.Equal(1, code);
+            Assert.Equal(2, code);
             Assert.Contains("is not a Qwen2.5-VL checkpoint", error);
             (code, _, error) = Invoke("lm", "logits", textFolder, "--ids", "1,2", "--image", _imagePaths[0]);
-            Assert.Equal(1, code);
+            Assert.Equal(2, code);
             Assert.Contains("--image needs a Qwen2.5-VL folder", error);
         }
         finally

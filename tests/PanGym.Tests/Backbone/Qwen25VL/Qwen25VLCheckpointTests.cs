@@ -99,7 +99,7 @@ public sealed class Qwen25VLCheckpointTests
         using var folder = new TinyQwen25VLFolder();
         File.WriteAllText(Path.Combine(folder.Path, "config.json"),
             TinyQwen25VLCheckpoint.ClassicConfigJson(visionConfig: TinyQwen25VLCheckpoint.VisionConfigJson(hiddenAct, fullAttention)));
-        var error = Assert.Throws<FormatException>(() => Qwen25VLCheckpoint.Load(folder.Path));
+        var error = Assert.Throws<InvalidInputException>(() => Qwen25VLCheckpoint.Load(folder.Path));
         Assert.Contains(expected, error.Message);
         Assert.Contains("config.json", error.Message);
     }
@@ -109,11 +109,11 @@ public sealed class Qwen25VLCheckpointTests
     {
         using var folder = new TinyQwen25VLFolder();
         File.WriteAllText(Path.Combine(folder.Path, "config.json"), TinyQwen25VLCheckpoint.ClassicConfigJson(ropeScaling: "null"));
-        Assert.Contains("no rope_scaling.mrope_section", Assert.Throws<FormatException>(() => Qwen25VLCheckpoint.Load(folder.Path)).Message);
+        Assert.Contains("no rope_scaling.mrope_section", Assert.Throws<InvalidInputException>(() => Qwen25VLCheckpoint.Load(folder.Path)).Message);
         File.WriteAllText(Path.Combine(folder.Path, "config.json"), TinyQwen25VLCheckpoint.ClassicConfigJson());
         File.WriteAllText(Path.Combine(folder.Path, "preprocessor_config.json"), TinyQwen25VLCheckpoint.PreprocessorConfigJson(patchSize: 14));
         Assert.Contains("patch_size 14 disagrees with config.json's vision_config.patch_size 2",
-            Assert.Throws<InvalidDataException>(() => Qwen25VLCheckpoint.Load(folder.Path)).Message);
+            Assert.Throws<InvalidInputException>(() => Qwen25VLCheckpoint.Load(folder.Path)).Message);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class Qwen25VLCheckpointTests
             tensors["visual.blocks.2.attn.proj.weight"].Dispose();
             tensors["visual.blocks.2.attn.proj.weight"] = zeros(32, 16).DetachFromDisposeScope();
             TinyQwen25VLCheckpoint.Write(folder, tensors, TinyQwen25VLCheckpoint.ClassicConfigJson(), nestedNames: true);
-            var error = Assert.Throws<InvalidDataException>(() => Qwen25VLCheckpoint.Load(folder));
+            var error = Assert.Throws<InvalidInputException>(() => Qwen25VLCheckpoint.Load(folder));
             Assert.Contains("mis-shaped model.visual.blocks.2.attn.proj.weight: expected [32, 32], found [32, 16] in model.safetensors", error.Message);
         }
         finally
@@ -141,7 +141,7 @@ public sealed class Qwen25VLCheckpointTests
     {
         using var folder = new TinyQwen25VLFolder();
         TinyTokenizerJson.Write(folder.Path, mergeCount: 50);
-        var error = Assert.Throws<InvalidDataException>(() => Qwen25VLCheckpoint.Load(folder.Path));
+        var error = Assert.Throws<InvalidInputException>(() => Qwen25VLCheckpoint.Load(folder.Path));
         Assert.Contains("lacks the vision token <|vision_start|>", error.Message);
     }
 
@@ -152,6 +152,6 @@ public sealed class Qwen25VLCheckpointTests
         Assert.True(Qwen25VLCheckpoint.IsQwen25VLFolder(folder.Path));
         File.WriteAllText(Path.Combine(folder.Path, "config.json"), TinyQwen25VLCheckpoint.TextOnlyQwen2ConfigJson());
         Assert.False(Qwen25VLCheckpoint.IsQwen25VLFolder(folder.Path));
-        Assert.Contains("Unsupported model_type \"qwen2\"", Assert.Throws<FormatException>(() => Qwen25VLCheckpoint.Load(folder.Path)).Message);
+        Assert.Contains("Unsupported model_type \"qwen2\"", Assert.Throws<InvalidInputException>(() => Qwen25VLCheckpoint.Load(folder.Path)).Message);
     }
 }
