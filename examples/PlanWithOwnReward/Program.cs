@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 string? checkpoint = args.Length > 0 && args[0] is not ("" or "-") ? args[0] : null;
 int steps = args.Length > 1 ? int.Parse(args[1]) : 10;
 
-using var model = checkpoint is not null ? WorldModelCheckpoint.Load(checkpoint) : WorldModel.Create(WorldModelConfig.Tiny);
+using var model = checkpoint is not null ? WorldModelCheckpoint.Load(checkpoint) : PanWorldModel.Create(WorldModelConfig.Tiny);
 model.eval();
 Console.WriteLine(checkpoint is not null ? $"world model: {checkpoint}" : "world model: untrained tiny (pass a checkpoint folder to plan for real)");
 

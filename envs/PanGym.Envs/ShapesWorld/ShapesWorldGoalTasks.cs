@@ -1,6 +1,7 @@
 using PanGym.Gym;
 using PanGym.Imagination;
 using PanGym.Planning;
+using PanGym.WorldModel;
 
 namespace PanGym.Envs;
 
@@ -80,7 +81,7 @@ public static class ShapesWorldGoalTasks
         double half = env.Config.ShapeSize / 2.0, goalX = state.Goal.X + state.Goal.Size / 2.0, goalY = state.Goal.Y + state.Goal.Size / 2.0;
         return new DelegateReward(step =>
         {
-            var outcomes = PanGym.WorldModel.WorldModel.FromModelPixels(step.Frames!).Select(frame =>
+            var outcomes = PanGym.WorldModel.PanWorldModel.FromModelPixels(step.Frames!).Select(frame =>
                 env.StateProbe.Probe(frame).FirstOrDefault(o => o.Name == target) is not { } found ? (-1.0, false)
                 : state.Goal.Contains(found.X + half, found.Y + half) ? (1.0, true)
                 : (-Math.Sqrt(Math.Pow(found.X + half - goalX, 2) + Math.Pow(found.Y + half - goalY, 2)) / env.Config.Size, false)).ToArray();

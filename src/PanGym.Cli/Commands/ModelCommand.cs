@@ -21,7 +21,7 @@ internal static class ModelCommand
         info.SetAction(parse =>
         {
             var config = WorldModelConfig.FromPreset(parse.GetValue(preset)!, parse.GetValue(backbone));
-            using var model = PanGym.WorldModel.WorldModel.Create(config);
+            using var model = PanGym.WorldModel.PanWorldModel.Create(config);
             var table = new Table().AddColumns("part", "parameters");
             foreach (var (part, count) in model.ParameterCounts()) table.AddRow(part, count.ToString("N0"));
             AnsiConsole.MarkupLine($"preset [bold]{config.Preset}[/]: {config.ImageSize}×{config.ImageSize} frames, {config.Dynamics.LatentTokens} latent tokens × {config.Dynamics.LatentWidth}, " +
@@ -35,7 +35,7 @@ internal static class ModelCommand
     }
 
     /// <summary>Median milliseconds of encode, cached predict at a few history lengths, and decode, for one trajectory.</summary>
-    static Table Timings(PanGym.WorldModel.WorldModel model, int decodeSteps)
+    static Table Timings(PanGym.WorldModel.PanWorldModel model, int decodeSteps)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();

@@ -202,7 +202,7 @@ internal static class PlanCommand
     /// in a PanEnv over the model (closed loop, the goal read off imagined frames by the probe) and in the real
     /// environment; the paired gap of the returns with its interval, and both success rates with Wilson intervals.
     /// </summary>
-    static void InImagination(IAnsiConsole console, PanGym.WorldModel.WorldModel model, ShapesWorld env, IReadOnlyList<Controller> controllers, IReadOnlyList<int> seeds, int maxSteps)
+    static void InImagination(IAnsiConsole console, PanGym.WorldModel.PanWorldModel model, ShapesWorld env, IReadOnlyList<Controller> controllers, IReadOnlyList<int> seeds, int maxSteps)
     {
         var table = new Table().Title($"policy evaluation in imagination: {seeds.Count} goal tasks of at most {maxSteps} steps, the same start states imagined and real");
         table.AddColumns("policy", "real return", "imagined return", "imagined − real, 95% interval", "real success (Wilson)", "imagined success");

@@ -1,6 +1,7 @@
 using PanGym.Envs;
 using PanGym.Imagination;
 using static TorchSharp.torch;
+using PanGym.WorldModel;
 
 namespace PanGym.Cli.Commands;
 
@@ -24,7 +25,7 @@ internal sealed class ShapesWorldLatentProbe : IDisposable
     public double HeldOutRmse { get; }
 
     /// <summary>Fits the probes on <paramref name="samples"/> random frames of <paramref name="config"/>.</summary>
-    public static ShapesWorldLatentProbe Fit(WorldModel.WorldModel model, ShapesWorldConfig config, int samples = 1200, int seed = 1_000_000)
+    public static ShapesWorldLatentProbe Fit(PanWorldModel model, ShapesWorldConfig config, int samples = 1200, int seed = 1_000_000)
     {
         using var env = new ShapesWorld(config);
         var frames = new List<PanGym.Gym.Image>();

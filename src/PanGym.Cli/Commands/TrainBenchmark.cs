@@ -176,7 +176,7 @@ internal static class TrainBenchmark
         var config = new TrainingConfig(maxSteps: settings.Warmup + settings.Steps, batchSize: globalBatch, windowSteps: settings.Window,
             validationBatches: 0, checkpointEvery: int.MaxValue, logEvery: int.MaxValue);
         string outFolder = Path.Combine(Path.GetDirectoryName(resultFile)!, $"run-{communicator.Size}");
-        using var trainer = Trainer.Create(PanGym.WorldModel.WorldModel.Create(settings.Model, seed: 0), dataset, config, outFolder, communicator);
+        using var trainer = Trainer.Create(PanGym.WorldModel.PanWorldModel.Create(settings.Model, seed: 0), dataset, config, outFolder, communicator);
         var marks = new Dictionary<long, (long Time, TimeSpan Reduce)>();
         trainer.Run(new InlineProgress<TrainingProgress>(p => marks[p.Step] = (Stopwatch.GetTimestamp(), communicator.SumTime)));
         if (communicator.Rank != 0) return;

@@ -110,7 +110,7 @@ internal static class TrainCommand
             bool verifyData = !parse.GetValue(skipDataCheckOption);
             using var trainer = resume
                 ? Trainer.Resume(outFolder, dataset, communicator, verifyData, parse.GetValue(threadsOption))
-                : Trainer.Create(WorldModel.WorldModel.Create(modelConfig!, seed), dataset, config!, outFolder, communicator, verifyData);
+                : Trainer.Create(PanWorldModel.Create(modelConfig!, seed), dataset, config!, outFolder, communicator, verifyData);
             if (resume) communicator.Agree(() =>
             {
                 var stored = trainer.Config;

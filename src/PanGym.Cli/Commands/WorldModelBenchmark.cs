@@ -51,7 +51,7 @@ internal static class WorldModelBenchmark
             }
             using var model = parse.GetValue(checkpoint) is { } folder
                 ? CheckpointLocator.Load(folder.FullName)
-                : PanGym.WorldModel.WorldModel.Create(WorldModelConfig.FromPreset(parse.GetValue(preset)!), seed: 0);
+                : PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.FromPreset(parse.GetValue(preset)!), seed: 0);
             model.eval();
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
             console.Profile.Width = Math.Max(console.Profile.Width, 160);
@@ -65,7 +65,7 @@ internal static class WorldModelBenchmark
         });
     }
 
-    static JsonObject Run(IAnsiConsole console, PanGym.WorldModel.WorldModel model, int[] batchSizes, int horizon, int historyTurns, int[] decodeSteps, int decisions)
+    static JsonObject Run(IAnsiConsole console, PanGym.WorldModel.PanWorldModel model, int[] batchSizes, int horizon, int historyTurns, int[] decodeSteps, int decisions)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -238,7 +238,7 @@ internal static class WorldModelBenchmark
     }
 
     /// <summary>Matrix-product FLOPs of one turn of the dynamics for <paramref name="rows"/> trajectories that have read <paramref name="turnsBefore"/> turns.</summary>
-    static double TurnFlops(PanGym.WorldModel.WorldModel model, int turnsBefore, int rows)
+    static double TurnFlops(PanGym.WorldModel.PanWorldModel model, int turnsBefore, int rows)
     {
         var backbone = model.Config.Backbone;
         var dynamics = model.Config.Dynamics;

@@ -28,5 +28,5 @@ public static class CheckpointLocator
 
     /// <summary>Loads the world model that <paramref name="folder"/> names or holds (see <see cref="Resolve"/>).</summary>
     /// <exception cref="InvalidInputException">The checkpoint's weights do not match its config.</exception>
-    public static WorldModel.WorldModel Load(string folder) => WorldModelCheckpoint.Load(Resolve(folder));
+    public static PanWorldModel Load(string folder) => WorldModelCheckpoint.Load(Resolve(folder));
 }

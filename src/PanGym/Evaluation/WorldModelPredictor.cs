@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace PanGym.Evaluation;
 
 /// <summary>
-/// A <see cref="WorldModel.WorldModel"/> as an <see cref="IFramePredictor"/>, through the <see cref="ImaginationEngine"/>.
+/// A <see cref="PanWorldModel"/> as an <see cref="IFramePredictor"/>, through the <see cref="ImaginationEngine"/>.
 /// Teacher-forced one-step prediction observes the true frames o_0 … o_t with the actions (the dynamics reads their
 /// encodings within the history window) and decodes each ŝ_{t+1} after the true o_t; a rollout imagines, its decoded
 /// frames fed back into the decoder and, with the closed loop, their encodings into the history (step by step or Causal
@@ -18,7 +18,7 @@ public sealed class WorldModelPredictor : IFramePredictor
     /// <summary>Frames decoded in one batch during one-step prediction.</summary>
     public const int DecodeBatch = 64;
 
-    readonly WorldModel.WorldModel _model;
+    readonly PanWorldModel _model;
     readonly ImaginationEngine _engine;
 
     /// <summary>A predictor over <paramref name="model"/> (which stays the caller's).</summary>
@@ -28,7 +28,7 @@ public sealed class WorldModelPredictor : IFramePredictor
     /// gives the no-history ablation.</param>
     /// <param name="seed">Seed of the decoder's noise.</param>
     /// <exception cref="ArgumentException">The window's turns do not fit the backbone's positions.</exception>
-    public WorldModelPredictor(WorldModel.WorldModel model, RolloutOptions? options = null, int seed = 0)
+    public WorldModelPredictor(PanWorldModel model, RolloutOptions? options = null, int seed = 0)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _engine = new ImaginationEngine(model, options);
@@ -101,7 +101,7 @@ public sealed class WorldModelPredictor : IFramePredictor
         {
             using var chunkScope = NewDisposeScope();
             int count = Math.Min(DecodeBatch, batch * steps - start);
-            images.AddRange(WorldModel.WorldModel.FromModelPixels(_model.Decode(latents.narrow(0, start, count), previous.narrow(0, start, count), Options.Sampling, generator)));
+            images.AddRange(PanWorldModel.FromModelPixels(_model.Decode(latents.narrow(0, start, count), previous.narrow(0, start, count), Options.Sampling, generator)));
         }
         return [.. Enumerable.Range(0, batch).Select(b => images.GetRange(b * steps, steps).ToArray())];
     }
@@ -110,6 +110,6 @@ public sealed class WorldModelPredictor : IFramePredictor
     {
         using var scope = NewDisposeScope();
         var frames = _engine.Rollout(_model.ToModelPixels(starts), actions, generator);
-        return [.. Enumerable.Range(0, starts.Count).Select(b => WorldModel.WorldModel.FromModelPixels(frames[b]))];
+        return [.. Enumerable.Range(0, starts.Count).Select(b => PanWorldModel.FromModelPixels(frames[b]))];
     }
 }

@@ -23,7 +23,7 @@ namespace PanGym.Imagination;
 public sealed class BatchedImagination
 {
     /// <summary>Imagination over <paramref name="model"/> (not owned) with <paramref name="options"/> (default <see cref="ImaginationOptions.Default"/>).</summary>
-    public BatchedImagination(WorldModel.WorldModel model, ImaginationOptions? options = null)
+    public BatchedImagination(PanWorldModel model, ImaginationOptions? options = null)
     {
         Options = options ?? ImaginationOptions.Default;
         Engine = new ImaginationEngine(model, Options.Rollout);

@@ -14,10 +14,10 @@ namespace PanGym.Imagination;
 /// </summary>
 /// <param name="model">The world model (not owned).</param>
 /// <param name="options">Closed loop, decoding and history window; default <see cref="RolloutOptions.Default"/>.</param>
-public sealed class ImaginationEngine(WorldModel.WorldModel model, RolloutOptions? options = null)
+public sealed class ImaginationEngine(PanWorldModel model, RolloutOptions? options = null)
 {
     /// <summary>The world model that imagines.</summary>
-    public WorldModel.WorldModel Model { get; } = model ?? throw new ArgumentNullException(nameof(model));
+    public PanWorldModel Model { get; } = model ?? throw new ArgumentNullException(nameof(model));
 
     /// <summary>Closed loop, decoding and history window.</summary>
     public RolloutOptions Options { get; } = Checked(model, options ?? RolloutOptions.Default);
@@ -126,10 +126,10 @@ public sealed class ImaginationEngine(WorldModel.WorldModel model, RolloutOption
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)seed, Model.Device);
         var frames = Rollout(Model.ToModelPixels([start]), [actions], generator);
-        return WorldModel.WorldModel.FromModelPixels(frames[0]);
+        return PanWorldModel.FromModelPixels(frames[0]);
     }
 
-    static RolloutOptions Checked(WorldModel.WorldModel model, RolloutOptions options)
+    static RolloutOptions Checked(PanWorldModel model, RolloutOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         model.Dynamics.EnsureFits(options.WindowFor(model));

@@ -1,5 +1,6 @@
 using PanGym.Gym;
 using static TorchSharp.torch;
+using PanGym.WorldModel;
 
 namespace PanGym.Imagination;
 
@@ -33,7 +34,7 @@ public sealed class LatentGoalReward : IImaginedReward, IDisposable
     }
 
     /// <summary>A reward towards the encoding of <paramref name="goal"/> by <paramref name="model"/>'s encoder h.</summary>
-    public static LatentGoalReward FromImage(WorldModel.WorldModel model, Image goal, double? successDistance = null, double successReward = 0.0)
+    public static LatentGoalReward FromImage(PanWorldModel model, Image goal, double? successDistance = null, double successReward = 0.0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(goal);

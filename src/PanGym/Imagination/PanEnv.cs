@@ -1,5 +1,6 @@
 using PanGym.Gym;
 using PanGym.Gym.Spaces;
+using PanGym.WorldModel;
 
 namespace PanGym.Imagination;
 
@@ -38,7 +39,7 @@ public sealed class PanEnv : Env<Image, string>
     bool _terminated;
 
     /// <summary>An environment over <paramref name="model"/> (not owned: dispose the model yourself).</summary>
-    public PanEnv(WorldModel.WorldModel model, PanEnvOptions? options = null)
+    public PanEnv(PanWorldModel model, PanEnvOptions? options = null)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Options = options ?? PanEnvOptions.Default;
@@ -48,7 +49,7 @@ public sealed class PanEnv : Env<Image, string>
     }
 
     /// <summary>The world model that imagines.</summary>
-    public WorldModel.WorldModel Model { get; }
+    public PanWorldModel Model { get; }
 
     /// <summary>The options.</summary>
     public PanEnvOptions Options { get; }

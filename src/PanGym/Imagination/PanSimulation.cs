@@ -3,6 +3,7 @@ using PanGym.Gym;
 using PanGym.Gym.Spaces;
 using TorchSharp;
 using static TorchSharp.torch;
+using PanGym.WorldModel;
 
 namespace PanGym.Imagination;
 
@@ -12,12 +13,12 @@ namespace PanGym.Imagination;
 /// </summary>
 internal sealed class PanSimulation : IDisposable
 {
-    readonly WorldModel.WorldModel _model;
+    readonly PanWorldModel _model;
     readonly ImaginationEngine _engine;
     ImaginedTrajectories? _trajectories;
     Generator? _generator;
 
-    public PanSimulation(WorldModel.WorldModel model, PanEnvOptions options, int batchSize)
+    public PanSimulation(PanWorldModel model, PanEnvOptions options, int batchSize)
     {
         _model = model;
         _engine = new ImaginationEngine(model, options.Rollout);
@@ -93,7 +94,7 @@ internal sealed class PanSimulation : IDisposable
         if (rewards.Count != BatchSize)
             throw new InvalidOperationException($"The reward function returned {rewards.Count} rewards for {BatchSize} trajectories.");
         var rewardTime = clock.Elapsed - imagine;
-        return (WorldModel.WorldModel.FromModelPixels(imagined.Frames!), rewards, new PanStepTiming(TimeSpan.Zero, imagine, rewardTime));
+        return (PanWorldModel.FromModelPixels(imagined.Frames!), rewards, new PanStepTiming(TimeSpan.Zero, imagine, rewardTime));
     }
 
     /// <summary>The current latent state of trajectory <paramref name="row"/> (what the next turn reads), N × D floats, row-major.</summary>

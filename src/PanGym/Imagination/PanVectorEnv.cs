@@ -1,6 +1,7 @@
 using PanGym.Gym;
 using PanGym.Gym.Spaces;
 using PanGym.Gym.Vector;
+using PanGym.WorldModel;
 
 namespace PanGym.Imagination;
 
@@ -27,7 +28,7 @@ public sealed class PanVectorEnv : IDisposable
     bool _disposed;
 
     /// <summary>N imagined environments over <paramref name="model"/> (not owned).</summary>
-    public PanVectorEnv(WorldModel.WorldModel model, int numEnvs, PanEnvOptions? options = null)
+    public PanVectorEnv(PanWorldModel model, int numEnvs, PanEnvOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (numEnvs < 1) throw new ArgumentOutOfRangeException(nameof(numEnvs), numEnvs, "A vector environment needs at least one sub-environment.");

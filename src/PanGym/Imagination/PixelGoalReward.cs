@@ -1,5 +1,6 @@
 using PanGym.Gym;
 using static TorchSharp.torch;
+using PanGym.WorldModel;
 
 namespace PanGym.Imagination;
 
@@ -32,7 +33,7 @@ public sealed class PixelGoalReward : IImaginedReward, IDisposable
     }
 
     /// <summary>A reward towards <paramref name="goal"/>, converted as <paramref name="model"/> converts its frames.</summary>
-    public static PixelGoalReward FromImage(WorldModel.WorldModel model, Image goal, double? successError = null, double successReward = 0.0)
+    public static PixelGoalReward FromImage(PanWorldModel model, Image goal, double? successError = null, double successReward = 0.0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(goal);

@@ -1,4 +1,5 @@
 using PanGym.Gym;
+using PanGym.WorldModel;
 
 namespace PanGym.Imagination;
 
@@ -34,7 +35,7 @@ public sealed class ProbeGoalReward(IStateProbe probe, Func<IReadOnlyList<Probed
     {
         ArgumentNullException.ThrowIfNull(step);
         var frames = step.Frames ?? throw new ArgumentException("ProbeGoalReward reads decoded frames, but the step carries none.", nameof(step));
-        var reached = WorldModel.WorldModel.FromModelPixels(frames).Select(frame => _goalReached(_probe.Probe(frame))).ToArray();
+        var reached = PanWorldModel.FromModelPixels(frames).Select(frame => _goalReached(_probe.Probe(frame))).ToArray();
         return new StepRewards(reached.Select(r => r ? SuccessReward : StepReward).ToArray(), reached);
     }
 }

@@ -42,5 +42,5 @@ public sealed record RolloutOptions
     public HistoryWindow? History { get; }
 
     /// <summary>The window a history of <paramref name="model"/> gets: <see cref="History"/>, or the one it was trained to read.</summary>
-    public HistoryWindow WindowFor(WorldModel.WorldModel model) => History ?? HistoryWindow.For(model.Config.Dynamics);
+    public HistoryWindow WindowFor(PanWorldModel model) => History ?? HistoryWindow.For(model.Config.Dynamics);
 }

@@ -14,7 +14,7 @@ namespace PanGym.Planning;
 /// </summary>
 public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
 {
-    readonly WorldModel.WorldModel _model;
+    readonly PanWorldModel _model;
     readonly Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward> _rewardFor;
     readonly bool _ownsRewards;
     readonly BatchedImagination _imagination;
@@ -35,15 +35,15 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     /// <param name="rewardForEpisode">The reward of an episode, from its first observation and info.</param>
     /// <param name="imagination">How plans are imagined; default <see cref="ImaginationOptions.Default"/>.</param>
     /// <param name="history">The root's history bound; default <see cref="DefaultHistory"/>.</param>
-    public WorldModelPlanningModel(WorldModel.WorldModel model, Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward> rewardForEpisode,
+    public WorldModelPlanningModel(PanWorldModel model, Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward> rewardForEpisode,
         ImaginationOptions? imagination = null, HistoryWindow? history = null)
         : this(model, rewardForEpisode, ownsRewards: true, imagination, history) { }
 
     /// <summary>A model scoring every episode with <paramref name="reward"/> (not owned).</summary>
-    public WorldModelPlanningModel(WorldModel.WorldModel model, IImaginedReward reward, ImaginationOptions? imagination = null, HistoryWindow? history = null)
+    public WorldModelPlanningModel(PanWorldModel model, IImaginedReward reward, ImaginationOptions? imagination = null, HistoryWindow? history = null)
         : this(model, Fixed(reward), ownsRewards: false, imagination, history) { }
 
-    WorldModelPlanningModel(WorldModel.WorldModel model, Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward> rewardFor, bool ownsRewards,
+    WorldModelPlanningModel(PanWorldModel model, Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward> rewardFor, bool ownsRewards,
         ImaginationOptions? imagination, HistoryWindow? history)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));

@@ -9,7 +9,7 @@ namespace PanGym.Training;
 /// Self-forcing against drift: on a share of steps the dynamics reads, as its history, the states it would itself read
 /// at inference instead of the true encodings. From s_0 = h(o_0) the <see cref="ImaginationEngine"/> imagines the window
 /// under its actions (without gradients, exactly as an imagined rollout does: with the closed loop, each state read is
-/// the encoding of the frame the model decoded); the loss is then <see cref="WorldModel.WorldModel.Loss"/> with that
+/// the encoding of the frame the model decoded); the loss is then <see cref="PanWorldModel.Loss"/> with that
 /// detached history, and with the decoded frames as the frames the decoder continues from, against the true next frames
 /// and encodings: the dynamics learns to continue from its own states and the decoder to take its own imperfect frames
 /// back to the truth. It follows scheduled sampling (Bengio et al. 2015) and
@@ -26,7 +26,7 @@ internal static class SelfForcing
         new(ClosedLoop.Reencode, new FlowSamplingOptions(steps: 1, temperature: 0, contextNoise: 0), new HistoryWindow(windowSteps, windowSteps - 1));
 
     /// <summary>The loss of one batch (or of a data-parallel process's <paramref name="shard"/> of it) with the model's own imagined history.</summary>
-    public static WorldModelLoss Loss(WorldModel.WorldModel model, Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator generator, BatchShard? shard = null)
+    public static WorldModelLoss Loss(PanWorldModel model, Tensor frames, IReadOnlyList<IReadOnlyList<string>> actions, Generator generator, BatchShard? shard = null)
     {
         using var scope = NewDisposeScope();
         int steps = (int)frames.shape[1] - 1;

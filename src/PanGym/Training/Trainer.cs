@@ -9,15 +9,15 @@ using static TorchSharp.torch;
 namespace PanGym.Training;
 
 /// <summary>
-/// Fits a <see cref="WorldModel.WorldModel"/> on the training split of an <see cref="EpisodeDataset"/> with AdamW, a
+/// Fits a <see cref="PanWorldModel"/> on the training split of an <see cref="EpisodeDataset"/> with AdamW, a
 /// warm-up + cosine learning rate and gradient clipping, validating on the validation split, logging metrics, and
 /// writing resumable checkpoints into its output folder (see <see cref="TrainingOutput"/>).
 /// </summary>
 /// <remarks>
 /// <para>Each step draws B windows of L actions (teacher-forced multi-step sequences) and minimises
-/// <see cref="WorldModel.WorldModel.Loss"/>; on a <see cref="TrainingConfig.SelfForcingFraction"/> share of steps the
+/// <see cref="PanWorldModel.Loss"/>; on a <see cref="TrainingConfig.SelfForcingFraction"/> share of steps the
 /// dynamics reads its own rolled-out states as history instead (see <see cref="SelfForcing"/>). Only
-/// <see cref="WorldModel.WorldModel.TrainableParameters"/> are optimised, so a frozen backbone stays bit-identical.
+/// <see cref="PanWorldModel.TrainableParameters"/> are optimised, so a frozen backbone stays bit-identical.
 /// Weight decay applies to matrices only (nanoGPT's rule).</para>
 /// <para>Validation uses fixed batches (the validation sampler restarts from its first window) and fixed flow noise
 /// (a generator reseeded each time), so validation losses are comparable across the run.</para>
@@ -37,7 +37,7 @@ public sealed class Trainer : IDisposable
 {
     const double LossSmoothing = 0.1;
 
-    readonly WorldModel.WorldModel _model;
+    readonly PanWorldModel _model;
     readonly Device _device;
     readonly Parameter[] _parameters;
     readonly AdamW _optimizer;
@@ -50,7 +50,7 @@ public sealed class Trainer : IDisposable
     long _checkpointedStep;
     bool _optimizerStepping;
 
-    Trainer(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, TrainingState? resumed, ICommunicator communicator)
+    Trainer(PanWorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, TrainingState? resumed, ICommunicator communicator)
     {
         (_model, _device, Dataset, Config, OutputFolder) = (model, model.Device, dataset, config, outFolder);
         _parameters = [.. model.TrainableParameters()];
@@ -92,7 +92,7 @@ public sealed class Trainer : IDisposable
     /// <exception cref="ArgumentException">The data set's frames are not the model's size, or its training split has no full window.</exception>
     /// <exception cref="EpisodeDatasetException">With <paramref name="verifyData"/>: an episode's file or action is at fault (nothing is changed).</exception>
     /// <exception cref="RankFailedException">With several ranks: any of these on some rank, or ranks holding different data sets, settings or weights.</exception>
-    public static Trainer Create(WorldModel.WorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, ICommunicator? communicator = null,
+    public static Trainer Create(PanWorldModel model, EpisodeDataset dataset, TrainingConfig config, string outFolder, ICommunicator? communicator = null,
         bool verifyData = true)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -183,7 +183,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>The model being trained.</summary>
-    public WorldModel.WorldModel Model => _model;
+    public PanWorldModel Model => _model;
 
     /// <summary>The data set trained on.</summary>
     public EpisodeDataset Dataset { get; }
@@ -440,7 +440,7 @@ public sealed class Trainer : IDisposable
     /// <see cref="EpisodeDataset.VerifyEpisodeFiles"/>) and every action (within the model's action slot, no special token).
     /// </summary>
     /// <exception cref="EpisodeDatasetException">The first episode at fault, named with its file or action.</exception>
-    public static void VerifyData(WorldModel.WorldModel model, EpisodeDataset dataset)
+    public static void VerifyData(PanWorldModel model, EpisodeDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -513,7 +513,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>A checkpoint's model and state, read by every rank before the replica check.</summary>
-    sealed record LoadedCheckpoint(WorldModel.WorldModel Model, TrainingState State) : IDisposable
+    sealed record LoadedCheckpoint(PanWorldModel Model, TrainingState State) : IDisposable
     {
         public void Dispose() => Model.Dispose();
     }

@@ -23,7 +23,7 @@ internal static class TrainingCheckpoint
     const int FormatVersion = 1;
 
     /// <summary>Writes a checkpoint of the run in <paramref name="outFolder"/> and swaps it in.</summary>
-    public static void Save(string outFolder, WorldModel.WorldModel model, AdamW optimizer, TrainingState state)
+    public static void Save(string outFolder, PanWorldModel model, AdamW optimizer, TrainingState state)
     {
         string staging = Path.Combine(outFolder, TrainingOutput.StagingFolderName);
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);

@@ -10,7 +10,7 @@ namespace PanGym.WorldModel;
 /// one place holds at every place.
 /// </summary>
 /// <remarks>
-/// Two losses use it (<see cref="WorldModel.Loss"/>): painting the encoding h(o) back into o keeps the encoder's codes
+/// Two losses use it (<see cref="PanWorldModel.Loss"/>): painting the encoding h(o) back into o keeps the encoder's codes
 /// a full description of the frame (PAN starts from a pretrained vision encoder; a small encoder trained from scratch
 /// would otherwise keep only what the decoder cannot copy from the previous frame, and that collapses), and painting
 /// the prediction ŝ_{t+1} into o_{t+1} gives the dynamics a direct, low-noise signal of where things move. The flow

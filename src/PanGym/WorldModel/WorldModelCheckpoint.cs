@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace PanGym.WorldModel;
 
 /// <summary>
-/// Saves and loads a whole <see cref="WorldModel"/> as a folder: <c>config.json</c> (the <see cref="WorldModelConfig"/>:
+/// Saves and loads a whole <see cref="PanWorldModel"/> as a folder: <c>config.json</c> (the <see cref="WorldModelConfig"/>:
 /// preset, sizes, tokenizer), <c>model.safetensors</c> (every weight under its module path, for example
 /// <c>dynamics.backbone.model.layers.0.self_attn.q_proj.weight</c>) and, for a Hugging Face tokenizer, its
 /// <c>tokenizer.json</c>. Each file is written under a temporary name and renamed, weights first. Loading checks the
@@ -23,7 +23,7 @@ public static class WorldModelCheckpoint
     public const string WeightsFileName = "model.safetensors";
 
     /// <summary>Writes <paramref name="model"/> into <paramref name="folder"/> (created when missing).</summary>
-    public static void Save(WorldModel model, string folder)
+    public static void Save(PanWorldModel model, string folder)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
@@ -44,7 +44,7 @@ public static class WorldModelCheckpoint
     /// <exception cref="FileNotFoundException">The config or weights file is missing.</exception>
     /// <exception cref="InvalidInputException">The config is invalid, the weights do not match it (names, shapes or dtypes
     /// listed), or the model would not fit in memory; nothing large is allocated before this is known.</exception>
-    public static WorldModel Load(string folder)
+    public static PanWorldModel Load(string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No world-model checkpoint at \"{folder}\": the folder does not exist.");
@@ -80,7 +80,7 @@ public static class WorldModelCheckpoint
     }
 
     /// <summary>The model of <paramref name="config"/>; parts that do not fit together (a tokenizer the backbone cannot embed) are refused as input.</summary>
-    static WorldModel Build(WorldModelConfig config, ITokenizer tokenizer, string folder)
+    static PanWorldModel Build(WorldModelConfig config, ITokenizer tokenizer, string folder)
     {
         IDisposable? backbone = null;
         try
@@ -89,11 +89,11 @@ public static class WorldModelCheckpoint
             {
                 var visionLanguageBackbone = new PanGym.Backbone.Qwen25VL.Qwen25VLModel(visionLanguage, dtype: null, initialize: false);
                 backbone = visionLanguageBackbone;
-                return new WorldModel(config, visionLanguageBackbone, tokenizer);
+                return new PanWorldModel(config, visionLanguageBackbone, tokenizer);
             }
             var textBackbone = new Qwen2Model(config.Backbone);
             backbone = textBackbone;
-            return new WorldModel(config, textBackbone, tokenizer);
+            return new PanWorldModel(config, textBackbone, tokenizer);
         }
         catch (ArgumentException e)
         {

@@ -6,7 +6,7 @@ using PanGym.Backbone.Qwen25VL;
 namespace PanGym.WorldModel;
 
 /// <summary>
-/// Everything that shapes a <see cref="WorldModel"/>: the encoder h, the LLM backbone and dynamics f, the decoder g, the
+/// Everything that shapes a <see cref="PanWorldModel"/>: the encoder h, the LLM backbone and dynamics f, the decoder g, the
 /// tokenizer of the action text, and the weight of the auxiliary latent loss. One code path at every size; the
 /// presets differ only in numbers (<see cref="Tiny"/> for tests, <see cref="Small"/> for the CPU demo, <see cref="Pan"/>
 /// paper-shaped on a pretrained Qwen2.5). Validated once, at construction.
@@ -27,7 +27,7 @@ public sealed record WorldModelConfig
     /// <param name="decoder">Decoder sizes.</param>
     /// <param name="tokenizer"><see cref="ByteTokenizerName"/> for the byte tokenizer, or <see cref="HuggingFaceTokenizerName"/>
     /// for a tokenizer.json that travels with the weights.</param>
-    /// <param name="latentLossWeight">Weight of the auxiliary latent loss (see <see cref="WorldModel.Loss"/>).</param>
+    /// <param name="latentLossWeight">Weight of the auxiliary latent loss (see <see cref="PanWorldModel.Loss"/>).</param>
     /// <param name="backboneFolder">For a pretrained backbone, the Hugging Face folder it is loaded from when the model is created.</param>
     /// <param name="visionLanguage">For PAN's own configuration, the Qwen2.5-VL architecture whose frozen vision tower is the
     /// encoder h and whose language model (<paramref name="backbone"/> = its text config) is the dynamics' backbone; then

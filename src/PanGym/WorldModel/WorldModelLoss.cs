@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace PanGym.WorldModel;
 
 /// <summary>
-/// The terms of <see cref="WorldModel.Loss"/>: <see cref="Total"/> = <see cref="Flow"/> + λ · <see cref="Latent"/> +
+/// The terms of <see cref="PanWorldModel.Loss"/>: <see cref="Total"/> = <see cref="Flow"/> + λ · <see cref="Latent"/> +
 /// <see cref="Reconstruction"/> + <see cref="Painted"/>.
 /// </summary>
 /// <param name="Total">The scalar to minimise.</param>

@@ -29,7 +29,7 @@ public sealed class PlanCommandTests : IDisposable
     public void Plans_with_a_world_model_checkpoint_and_films_the_episode_beside_its_imagination()
     {
         string checkpoint = Path.Combine(_folder, "model");
-        using (var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 0)) WorldModelCheckpoint.Save(model, checkpoint);
+        using (var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 0)) WorldModelCheckpoint.Save(model, checkpoint);
         string output = Path.Combine(_folder, "wm");
 
         var (code, text, error) = CliRunner.Run("plan", "--checkpoint", checkpoint, "--tasks", "1", "--max-steps", "3", "--planner", "random",
@@ -55,7 +55,7 @@ public sealed class PlanCommandTests : IDisposable
     public void Evaluates_policies_in_imagination_beside_the_real_environment_with_the_gap_interval()
     {
         string checkpoint = Path.Combine(_folder, "model");
-        using (var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 0)) WorldModelCheckpoint.Save(model, checkpoint);
+        using (var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 0)) WorldModelCheckpoint.Save(model, checkpoint);
 
         var (code, text, error) = CliRunner.Run("plan", "--checkpoint", checkpoint, "--in-imagination", "--tasks", "2", "--max-steps", "2",
             "--planner", "random", "--horizon", "2", "--population", "4", "--decode-steps", "1", "--out", Path.Combine(_folder, "imagined"));

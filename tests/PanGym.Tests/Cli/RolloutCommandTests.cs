@@ -11,7 +11,7 @@ public sealed class RolloutCommandTests : IDisposable
 
     public RolloutCommandTests()
     {
-        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 3);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 3);
         WorldModelCheckpoint.Save(model, Checkpoint);
     }
 

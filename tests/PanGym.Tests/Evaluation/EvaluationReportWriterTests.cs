@@ -21,7 +21,7 @@ public sealed class EvaluationReportWriterTests : IDisposable
     {
         var config = new EvaluationConfig(episodes: 2, horizon: 4, sampleVideos: 1);
         using var simulator = GroundTruthSimulators.For(new ShapesWorld(ShapesWorldConfig.Small));
-        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 2);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 2);
         var report = new DynamicsEvaluator(config).Evaluate(simulator, new WorldModelPredictor(model, new PanGym.Imagination.RolloutOptions(sampling: new FlowSamplingOptions(steps: 2, temperature: 0))),
             details: [new("checkpoint", "in memory")]);
 

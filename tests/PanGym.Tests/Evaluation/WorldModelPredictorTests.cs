@@ -12,7 +12,7 @@ public sealed class WorldModelPredictorTests : IDisposable
     static readonly RolloutOptions Fast = new(sampling: new FlowSamplingOptions(steps: 2, temperature: 0));
 
     static RolloutOptions FastWith(HistoryWindow window) => new(sampling: Fast.Sampling, history: window);
-    readonly PanGym.WorldModel.WorldModel _model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 11);
+    readonly PanGym.WorldModel.PanWorldModel _model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 11);
     readonly IGroundTruthSimulator _simulator = GroundTruthSimulators.For(new ShapesWorld(ShapesWorldConfig.Small));
 
     public void Dispose()

@@ -17,7 +17,7 @@ public sealed class BoundedMemoryTests : IDisposable
     public void An_evaluation_horizon_beyond_the_cap_is_refused_before_any_work()
     {
         string checkpoint = Path.Combine(_folder, "model");
-        using (var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 3)) WorldModelCheckpoint.Save(model, checkpoint);
+        using (var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 3)) WorldModelCheckpoint.Save(model, checkpoint);
         string report = Path.Combine(_folder, "report");
         var result = CliProcess.Run("eval", "--checkpoint", checkpoint, "--env", "ShapesWorld-v0", "--horizon", "100000", "--episodes", "2", "--out", report);
         CliProcess.AssertRefused(result, "1024");

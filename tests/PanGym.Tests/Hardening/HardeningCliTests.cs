@@ -22,7 +22,7 @@ public sealed class HardeningCliTests : IDisposable
     string TinyCheckpoint(Action<JsonNode>? editConfig = null)
     {
         string folder = Path_($"model-{Guid.NewGuid():N}");
-        using (var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 3)) WorldModelCheckpoint.Save(model, folder);
+        using (var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 3)) WorldModelCheckpoint.Save(model, folder);
         if (editConfig is not null)
         {
             string path = Path.Combine(folder, WorldModelCheckpoint.ConfigFileName);

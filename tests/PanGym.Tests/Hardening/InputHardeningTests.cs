@@ -23,7 +23,7 @@ public sealed class InputHardeningTests(TrainingFixture fixture) : IClassFixture
     public void A_world_model_tensor_stored_as_integers_is_refused()
     {
         string folder = Path.Combine(_folder, "model");
-        using (var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 3)) WorldModelCheckpoint.Save(model, folder);
+        using (var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 3)) WorldModelCheckpoint.Save(model, folder);
         string weights = Path.Combine(folder, WorldModelCheckpoint.WeightsFileName);
         var tensors = new Dictionary<string, Tensor>();
         using (var file = SafetensorsFile.Open(weights))

@@ -8,7 +8,7 @@ namespace PanGym.Tests.Imagination;
 
 public sealed class BatchedImaginationTests : IDisposable
 {
-    readonly PanGym.WorldModel.WorldModel _model = TinyWorld.MovingModel(seed: 3);
+    readonly PanGym.WorldModel.PanWorldModel _model = TinyWorld.MovingModel(seed: 3);
     readonly ImaginedTrajectories _root;
 
     public BatchedImaginationTests()

@@ -11,11 +11,11 @@ namespace PanGym.Tests.Imagination;
 public sealed class ImaginationEngineTests : IDisposable
 {
     /// <summary>The model the golden rollouts were recorded with: a tiny model whose decoder and dynamics output layers are seeded random.</summary>
-    readonly PanGym.WorldModel.WorldModel _model = GoldenModel();
+    readonly PanGym.WorldModel.PanWorldModel _model = GoldenModel();
 
     public void Dispose() => _model.Dispose();
 
-    static PanGym.WorldModel.WorldModel GoldenModel()
+    static PanGym.WorldModel.PanWorldModel GoldenModel()
     {
         var model = TinyWorld.Model(3);
         using var noGrad = no_grad();

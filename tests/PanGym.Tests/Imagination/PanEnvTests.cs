@@ -9,7 +9,7 @@ namespace PanGym.Tests.Imagination;
 
 public sealed class PanEnvTests : IDisposable
 {
-    readonly PanGym.WorldModel.WorldModel _model = TinyWorld.Model(seed: 1);
+    readonly PanGym.WorldModel.PanWorldModel _model = TinyWorld.Model(seed: 1);
 
     public void Dispose() => _model.Dispose();
 

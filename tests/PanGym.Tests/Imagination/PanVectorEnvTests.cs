@@ -6,7 +6,7 @@ namespace PanGym.Tests.Imagination;
 
 public sealed class PanVectorEnvTests : IDisposable
 {
-    readonly PanGym.WorldModel.WorldModel _model = TinyWorld.Model(seed: 5);
+    readonly PanGym.WorldModel.PanWorldModel _model = TinyWorld.Model(seed: 5);
 
     public void Dispose() => _model.Dispose();
 

@@ -12,9 +12,9 @@ namespace PanGym.Tests.Imagination;
 /// </remarks>
 internal static class TinyWorld
 {
-    public static PanGym.WorldModel.WorldModel Model(int seed = 0)
+    public static PanGym.WorldModel.PanWorldModel Model(int seed = 0)
     {
-        var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed);
+        var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed);
         using (TorchSharp.torch.no_grad())
         {
             using var generator = new TorchSharp.torch.Generator((ulong)seed + 100);
@@ -29,7 +29,7 @@ internal static class TinyWorld
     /// <see cref="Model"/> whose dynamics also moves: its output projection (zero in a fresh model, so that ŝ = s) gets
     /// small random weights, so that predicted states differ from the states read and imagination paths can diverge.
     /// </summary>
-    public static PanGym.WorldModel.WorldModel MovingModel(int seed = 0)
+    public static PanGym.WorldModel.PanWorldModel MovingModel(int seed = 0)
     {
         var model = Model(seed);
         using (TorchSharp.torch.no_grad())

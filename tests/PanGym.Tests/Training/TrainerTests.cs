@@ -144,7 +144,7 @@ public sealed class TrainerTests(TrainingFixture fixture, ITestOutputHelper outp
         var tiny = WorldModelConfig.Tiny;
         var frozen = new WorldModelConfig("tiny-frozen", tiny.Encoder, tiny.Backbone,
             new LatentDynamicsConfig(tiny.Dynamics.LatentTokens, tiny.Dynamics.LatentWidth, tiny.Dynamics.MaxActionTokens, BackboneTraining.Frozen), tiny.Decoder);
-        using var trainer = Trainer.Create(PanGym.WorldModel.WorldModel.Create(frozen, seed: 2), fixture.Dataset, TrainingFixture.FastConfig(4), fixture.NewOutputFolder());
+        using var trainer = Trainer.Create(PanGym.WorldModel.PanWorldModel.Create(frozen, seed: 2), fixture.Dataset, TrainingFixture.FastConfig(4), fixture.NewOutputFolder());
         using var scope = NewDisposeScope();
         var backboneBefore = trainer.Model.Dynamics.Backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         var decoderBefore = trainer.Model.Decoder.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());

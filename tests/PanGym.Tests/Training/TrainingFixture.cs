@@ -18,7 +18,7 @@ public sealed class TrainingFixture : IDisposable
         Dataset = new EpisodeGenerator(() => new ShapesWorld(ShapesWorldConfig.Small), GroundTruthExploration.PolicyFor)
             .Generate(new EpisodeGenerationConfig(episodes: 8, stepsPerEpisode: 12, baseSeed: 3, validationFraction: 0.125), Path.Combine(Root, "data"));
         InitialModel = Path.Combine(Root, "initial-model");
-        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 7);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 7);
         WorldModelCheckpoint.Save(model, InitialModel);
     }
 
@@ -30,7 +30,7 @@ public sealed class TrainingFixture : IDisposable
     public string InitialModel { get; }
 
     /// <summary>A fresh copy of the initial tiny model.</summary>
-    public PanGym.WorldModel.WorldModel LoadModel() => WorldModelCheckpoint.Load(InitialModel);
+    public PanGym.WorldModel.PanWorldModel LoadModel() => WorldModelCheckpoint.Load(InitialModel);
 
     /// <summary>A new, empty output folder.</summary>
     public string NewOutputFolder() => Path.Combine(Root, "runs", Guid.NewGuid().ToString("N")[..8]);

@@ -52,7 +52,7 @@ public sealed class VisionLanguageWorldModelTests : IDisposable
     [Fact]
     public void The_encoder_is_the_vision_tower_on_the_processors_patch_rows()
     {
-        using var model = PanGym.WorldModel.WorldModel.Create(TinyConfig(), seed: 1);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(TinyConfig(), seed: 1);
         var encoder = Assert.IsType<VisionTowerEncoder>(model.Encoder);
         var (frames, _, _) = WorldModelTests.ShapesWorldTransitions(2, seed: 4);
         using var checkpoint = Qwen25VLCheckpoint.Load(_backbone.Path);
@@ -100,14 +100,14 @@ public sealed class VisionLanguageWorldModelTests : IDisposable
     public void Frames_the_processor_would_resize_are_refused()
     {
         File.WriteAllText(Path.Combine(_backbone.Path, Qwen2VLImageProcessorConfig.FileName), TinyQwen25VLCheckpoint.PreprocessorConfigJson());
-        var error = Assert.Throws<ArgumentException>(() => PanGym.WorldModel.WorldModel.Create(TinyConfig()));
+        var error = Assert.Throws<ArgumentException>(() => PanGym.WorldModel.PanWorldModel.Create(TinyConfig()));
         Assert.Contains("would resize 32×32 frames to 24×24", error.Message);
     }
 
     [Fact]
     public void Cached_rollout_reads_the_same_positions_as_the_teacher_forced_sequence()
     {
-        using var model = PanGym.WorldModel.WorldModel.Create(TinyConfig(), seed: 2);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(TinyConfig(), seed: 2);
         DynamicsOutput.Randomize(model.Dynamics);
         var (frames, actions, _) = WorldModelTests.ShapesWorldTransitions(3, seed: 6);
         using var scope = NewDisposeScope();
@@ -125,7 +125,7 @@ public sealed class VisionLanguageWorldModelTests : IDisposable
     [Fact]
     public void A_tiny_vision_language_world_model_trains_with_its_backbone_bit_identical_and_round_trips()
     {
-        using var model = PanGym.WorldModel.WorldModel.Create(TinyConfig(), seed: 3);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(TinyConfig(), seed: 3);
         var frozen = model.Encoder.state_dict().Select(kv => ("encoder." + kv.Key, kv.Value))
             .Concat(model.Dynamics.Backbone.state_dict().Select(kv => ("backbone." + kv.Key, kv.Value)))
             .ToDictionary(entry => entry.Item1, entry => entry.Item2.clone().DetachFromDisposeScope());

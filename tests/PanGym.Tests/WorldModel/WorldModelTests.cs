@@ -41,7 +41,7 @@ public sealed class WorldModelTests : IDisposable
     [Fact]
     public void Tiny_preset_fits_sixteen_ShapesWorld_transitions_and_follows_the_action_text()
     {
-        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 1);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 1);
         var (before, actions, after) = ShapesWorldTransitions(16, seed: 3);
         using var frames = stack([model.ToModelPixels(before), model.ToModelPixels(after)], 1);
         var actionRows = actions.Select(a => (IReadOnlyList<string>)[a]).ToArray();
@@ -71,7 +71,7 @@ public sealed class WorldModelTests : IDisposable
             using var history = model.NewHistory(before.Count);
             var predicted = model.PredictNext(history, model.Encode(context), given);
             var sampled = model.Decode(predicted, context, new FlowSamplingOptions(steps: 16, temperature: 0), new Generator(1));
-            return PanGym.WorldModel.WorldModel.FromModelPixels(sampled).Zip(after).Average(p => Psnr(p.First, p.Second));
+            return PanGym.WorldModel.PanWorldModel.FromModelPixels(sampled).Zip(after).Average(p => Psnr(p.First, p.Second));
         }
         var opposite = actions.Select(a => ShapesWorldAction.Parse(a) is { Shape: { } shape } parsed
             ? new ShapesWorldAction(shape, parsed.Direction switch { Direction.Left => Direction.Right, Direction.Right => Direction.Left, Direction.Up => Direction.Down, _ => Direction.Up }).ToString()
@@ -86,7 +86,7 @@ public sealed class WorldModelTests : IDisposable
     [Fact]
     public void The_encoder_learns_from_its_reconstruction_alone_and_the_other_terms_train_the_rest()
     {
-        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 2);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 2);
         var (before, actions, after) = ShapesWorldTransitions(4, seed: 5);
         using var scope = NewDisposeScope();
         var frames = stack([model.ToModelPixels(before), model.ToModelPixels(after)], 1);
@@ -109,7 +109,7 @@ public sealed class WorldModelTests : IDisposable
     [Fact]
     public void Save_then_load_gives_bit_identical_outputs()
     {
-        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 5);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 5);
         PanGym.WorldModel.WorldModelCheckpoint.Save(model, _folder);
         using var loaded = PanGym.WorldModel.WorldModelCheckpoint.Load(_folder);
         var (before, actions, _) = ShapesWorldTransitions(2, seed: 1);
@@ -117,7 +117,7 @@ public sealed class WorldModelTests : IDisposable
         Assert.Equal(model.Config, loaded.Config);
     }
 
-    static Tensor Outputs(PanGym.WorldModel.WorldModel model, List<Image> frames, List<string> actions)
+    static Tensor Outputs(PanGym.WorldModel.PanWorldModel model, List<Image> frames, List<string> actions)
     {
         using var noGrad = no_grad();
         var context = model.ToModelPixels(frames);
@@ -129,7 +129,7 @@ public sealed class WorldModelTests : IDisposable
     [Fact]
     public void Mismatched_or_missing_checkpoints_are_refused_with_errors_that_name_the_problem()
     {
-        using (var tiny = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny)) PanGym.WorldModel.WorldModelCheckpoint.Save(tiny, _folder);
+        using (var tiny = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny)) PanGym.WorldModel.WorldModelCheckpoint.Save(tiny, _folder);
         var config = Path.Combine(_folder, PanGym.WorldModel.WorldModelCheckpoint.ConfigFileName);
         File.WriteAllText(config, WorldModelConfig.Small.ToJson());
         var mismatch = Assert.Throws<InvalidInputException>(() => PanGym.WorldModel.WorldModelCheckpoint.Load(_folder));
@@ -153,7 +153,7 @@ public sealed class WorldModelTests : IDisposable
         var config = new WorldModelConfig("pretrained-test", tiny.Encoder, Qwen2Config.FromFile(Path.Combine(backboneFolder, "config.json")),
             new LatentDynamicsConfig(tiny.Dynamics.LatentTokens, tiny.Dynamics.LatentWidth, maxActionTokens: 32, BackboneTraining.Frozen),
             tiny.Decoder, WorldModelConfig.HuggingFaceTokenizerName, backboneFolder: backboneFolder);
-        using var model = PanGym.WorldModel.WorldModel.Create(config);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(config);
         Assert.IsType<HuggingFaceTokenizer>(model.Tokenizer);
         var backboneBefore = model.Dynamics.Backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
 
@@ -182,7 +182,7 @@ public sealed class WorldModelTests : IDisposable
     [InlineData(VideoDecoding.SwinDpm)]
     public void A_32_step_imagined_video_returns_32_frames(VideoDecoding decoding)
     {
-        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny);
         DynamicsOutput.Randomize(model.Dynamics);
         var (before, _, _) = ShapesWorldTransitions(1, seed: 4);
         var actions = Enumerable.Range(0, 32).Select(i => ShapesWorldAction.Candidates[i % ShapesWorldAction.Candidates.Count]).ToArray();
@@ -198,7 +198,7 @@ public sealed class WorldModelTests : IDisposable
     [Fact]
     public void Cached_path_is_causal_too()
     {
-        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny);
         DynamicsOutput.Randomize(model.Dynamics);
         using var noGrad = no_grad();
         using var states = randn(6, 1, 16, 64);
@@ -220,7 +220,7 @@ public sealed class WorldModelTests : IDisposable
     [Fact]
     public void A_thousand_inference_steps_hold_the_live_tensor_count_steady()
     {
-        using var model = PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny);
+        using var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny);
         DynamicsOutput.Randomize(model.Dynamics);
         using var noGrad = no_grad();
         var (before, _, _) = ShapesWorldTransitions(1, seed: 4);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PanGym.Data;
 using static TorchSharp.torch;
+using PanGym.WorldModel;
 
 namespace PanGym.Training.Distributed;
 
@@ -20,7 +21,7 @@ internal sealed record ReplicaIdentity(IReadOnlyList<ReplicaIdentity.Entry> Entr
     public sealed record Entry(string Name, string Value, string Shown);
 
     /// <summary>The identity of a replica about to train.</summary>
-    public static ReplicaIdentity Of(EpisodeDataset dataset, TrainingConfig config, WorldModel.WorldModel model, TrainingState? resumed)
+    public static ReplicaIdentity Of(EpisodeDataset dataset, TrainingConfig config, PanWorldModel model, TrainingState? resumed)
     {
         var fingerprint = DatasetFingerprint.Of(dataset);
         string manifest = ManifestDigest(dataset);

@@ -15,7 +15,7 @@ public sealed class VideoTrainingTests(VideoFixture fixture, ITestOutputHelper o
     {
         var config = new TrainingConfig(maxSteps: 40, batchSize: 4, windowSteps: 2, learningRate: 2e-3, warmupSteps: 5,
             validateEvery: 40, validationBatches: 2, checkpointEvery: 1000, logEvery: 10, seed: 1);
-        using var trainer = Trainer.Create(PanGym.WorldModel.WorldModel.Create(WorldModelConfig.Tiny, seed: 7), fixture.Result.Dataset, config, fixture.NewFolder());
+        using var trainer = Trainer.Create(PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 7), fixture.Result.Dataset, config, fixture.NewFolder());
         var result = trainer.Run();
         output.WriteLine($"train {result.FirstTrainLoss:F4} -> {result.FinalTrainLoss:F4}; validation {result.FirstValidation?.Loss:F4} -> {result.FinalValidation?.Loss:F4}; {result.Elapsed}");
         Assert.Equal(40, result.FinalStep);

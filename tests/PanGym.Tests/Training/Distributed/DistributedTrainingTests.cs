@@ -191,7 +191,7 @@ public sealed class DistributedTrainingTests(DistributedTrainingFixture fixture,
     }
 
     /// <summary>For each parameter of <paramref name="model"/>, which of its elements get a gradient above rounding noise (1e-9) from the loss of a batch.</summary>
-    Dictionary<string, Tensor> GradientElements(PanGym.WorldModel.WorldModel model)
+    Dictionary<string, Tensor> GradientElements(PanGym.WorldModel.PanWorldModel model)
     {
         var dataset = PanGym.Data.EpisodeDataset.Open(fixture.Data);
         using var batch = new PanGym.Data.EpisodeWindowSampler(dataset, new PanGym.Data.EpisodeWindowSamplerConfig(batchSize: 8, windowSteps: 2, seed: 1)).NextBatch();

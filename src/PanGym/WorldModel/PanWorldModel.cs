@@ -15,14 +15,14 @@ namespace PanGym.WorldModel;
 /// renders the next frame from the predicted state and the previous frame. Pixels inside the model are float
 /// [B, 3, H, W] in [−1, 1] (<see cref="ToModelPixels"/>).
 /// </summary>
-public sealed class WorldModel : nn.Module
+public sealed class PanWorldModel : nn.Module
 {
     readonly nn.Module<Tensor, Tensor> encoder;
     readonly LatentDynamics dynamics;
     readonly FlowMatchingDecoder decoder;
 
     /// <summary>Ties the three parts together around <paramref name="backbone"/> (which the model takes ownership of).</summary>
-    public WorldModel(WorldModelConfig config, Qwen2Model backbone, ITokenizer tokenizer)
+    public PanWorldModel(WorldModelConfig config, Qwen2Model backbone, ITokenizer tokenizer)
         : this(config, new Encoder((config ?? throw new ArgumentNullException(nameof(config))).Encoder), backbone, tokenizer)
     {
     }
@@ -32,7 +32,7 @@ public sealed class WorldModel : nn.Module
     /// tower, frozen, is the encoder h (<see cref="VisionTowerEncoder"/>), and its language model with M-RoPE is the
     /// dynamics' backbone. <paramref name="imageProcessor"/> gives the normalisation (CLIP's when null).
     /// </summary>
-    public WorldModel(WorldModelConfig config, Qwen25VLModel backbone, ITokenizer tokenizer, Qwen2VLImageProcessorConfig? imageProcessor = null)
+    public PanWorldModel(WorldModelConfig config, Qwen25VLModel backbone, ITokenizer tokenizer, Qwen2VLImageProcessorConfig? imageProcessor = null)
         : this(config, new VisionTowerEncoder((backbone ?? throw new ArgumentNullException(nameof(backbone))).Visual,
             (config ?? throw new ArgumentNullException(nameof(config))).ImageSize, imageProcessor?.ImageMean, imageProcessor?.ImageStd), backbone.LanguageModel, tokenizer)
     {
@@ -48,7 +48,7 @@ public sealed class WorldModel : nn.Module
         }
     }
 
-    WorldModel(WorldModelConfig config, nn.Module<Tensor, Tensor> encoder, Qwen2Model backbone, ITokenizer tokenizer) : base(nameof(WorldModel))
+    PanWorldModel(WorldModelConfig config, nn.Module<Tensor, Tensor> encoder, Qwen2Model backbone, ITokenizer tokenizer) : base(nameof(PanWorldModel))
     {
         Config = config;
         ArgumentNullException.ThrowIfNull(backbone);
@@ -70,7 +70,7 @@ public sealed class WorldModel : nn.Module
     /// by the byte tokenizer. A vision-language config (<see cref="WorldModelConfig.VisionLanguage"/>) loads its Qwen2.5-VL
     /// folder: the tower becomes the encoder, the language model the dynamics' backbone.
     /// </summary>
-    public static WorldModel Create(WorldModelConfig config, int seed = 0)
+    public static PanWorldModel Create(WorldModelConfig config, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
         manual_seed(seed);
@@ -85,17 +85,17 @@ public sealed class WorldModel : nn.Module
                     ? $"The Qwen2.5-VL folder {vlFolder} has no tokenizer.json."
                     : $"The Qwen2.5-VL backbone in {vlFolder} no longer matches the config it was created from.");
             }
-            return new WorldModel(config, loaded.Model, loaded.Tokenizer, loaded.ImageProcessor.Config);
+            return new PanWorldModel(config, loaded.Model, loaded.Tokenizer, loaded.ImageProcessor.Config);
         }
         if (config.BackboneFolder is string folder)
         {
             var pretrained = Qwen2Checkpoint.Load(folder);
             if (!pretrained.Config.Equals(config.Backbone))
                 throw new InvalidDataException($"The backbone in {folder} no longer matches the config it was created from.");
-            return new WorldModel(config, pretrained.Model, pretrained.Tokenizer
+            return new PanWorldModel(config, pretrained.Model, pretrained.Tokenizer
                 ?? throw new FileNotFoundException($"The pretrained backbone folder {folder} has no tokenizer.json."));
         }
-        return new WorldModel(config, new Qwen2Model(config.Backbone), new ByteTokenizer());
+        return new PanWorldModel(config, new Qwen2Model(config.Backbone), new ByteTokenizer());
     }
 
     /// <summary>The sizes of every part.</summary>
