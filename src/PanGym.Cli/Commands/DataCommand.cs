@@ -115,7 +115,7 @@ internal static class DataCommand
             };
             try
             {
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+                var console = CliConsole.Create(Console.Out);
                 string folder = parse.GetValue(outOption)!.FullName;
                 console.MarkupLine(Markup.Escape($"ingesting into {folder}: {config}; {captioner.Name} captions; {jobs} video(s) at once"));
                 var result = Run(console, new VideoIngestor(config, captioner, jobs), parse.GetValue(inputsArgument)!, folder, parse.GetValue(resumeOption));

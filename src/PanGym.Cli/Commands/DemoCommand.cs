@@ -55,7 +55,7 @@ internal static class DemoCommand
             string preset = parse.GetValue(presetOption)!;
             if (preset is not ("small" or "tiny")) throw new ArgumentException($"The demo trains the small or the tiny preset (32×32 frames), not \"{preset}\".");
             Console.WriteLine($"1/3 train: the {preset} preset on ShapesWorld {Size}×{Size}, {minutes.ToString(CultureInfo.InvariantCulture)} minutes");
-            string[] trainArgs = Directory.Exists(Path.Combine(train, "checkpoint"))
+            string[] trainArgs = Directory.Exists(Path.Combine(train, TrainingOutput.CheckpointFolderName))
                 ? ["train", "--resume", "--out", train]
                 : ["train", "--env", "ShapesWorld-v0", "--size", $"{Size}", "--preset", preset,
                    "--minutes", minutes.ToString(CultureInfo.InvariantCulture), "--lr", DemoLearningRate, "--seed", seed, "--out", train];

@@ -51,7 +51,7 @@ internal static class DistributedJob
 
     /// <summary>Where a rank prints: rank 0 to the console, the others nowhere (their errors still reach stderr).</summary>
     public static IAnsiConsole ConsoleFor(ICommunicator communicator) =>
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(communicator.Rank == 0 ? Console.Out : TextWriter.Null) });
+        CliConsole.Create(communicator.Rank == 0 ? Console.Out : TextWriter.Null);
 
     /// <summary>Prints (on rank 0) the ranks of a job of several, with each one's pid and host, which MPICH's messages about a killed rank name.</summary>
     public static void DescribeRanks(IAnsiConsole console, ICommunicator communicator, int globalBatch)

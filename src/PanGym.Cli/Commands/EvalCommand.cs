@@ -34,7 +34,7 @@ internal static class EvalCommand
         var closedLoopOption = new Option<ClosedLoop>("--closed-loop") { Description = "What enters the history after an imagined step: Reencode (PAN's closed loop) or Off.", DefaultValueFactory = _ => ClosedLoop.Reencode };
         var compareOption = new Option<bool>("--compare-open-loop") { Description = "Also roll out without the closed loop and show its drift beside the model's.", DefaultValueFactory = _ => true };
         var seedOption = new Option<int>("--seed") { Description = "Which block of held-out seeds (episode i resets with 1,500,000,000 + seed + i), and the decoder's noise seed.", DefaultValueFactory = _ => 0 };
-        var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." };
+        var threadsOption = ThreadsOption.Create();
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Report folder: metrics.json, report.md, report.html, plots and rollout GIFs.", Required = true };
 
         var command = new Command("eval", "Evaluate a world model against a ground-truth environment and write a report.")
@@ -46,11 +46,7 @@ internal static class EvalCommand
             string outFolder = EvaluationReportWriter.EnsureReportFolder(parse.GetValue(outOption)!.FullName);
             var config = new EvaluationConfig(parse.GetValue(episodesOption), parse.GetValue(horizonOption), parse.GetValue(seedOption));
             var sampling = new FlowSamplingOptions(steps: parse.GetValue(stepsOption), temperature: parse.GetValue(temperatureOption));
-            if (parse.GetValue(threadsOption) is int threads)
-            {
-                if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}.");
-                torch.set_num_threads(threads);
-            }
+            ThreadsOption.Apply(parse.GetValue(threadsOption));
             var registry = services.GetRequiredService<EnvRegistry>();
             var spec = registry.Spec(parse.GetValue(envOption)!);
             string checkpoint = CheckpointLocator.Resolve(parse.GetValue(checkpointOption)!.FullName);
@@ -70,7 +66,7 @@ internal static class EvalCommand
                 new("history window", $"{predictor.Window.MaxTurns} turns, re-read from the last {predictor.Window.KeptTurns} when full"),
             ];
 
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            var console = CliConsole.Create(Console.Out);
             console.MarkupLine($"evaluating [bold]{Markup.Escape(model.Config.Preset)}[/] model on {config.Episodes} held-out {Markup.Escape(spec.Id)} episodes " +
                 $"of {config.Horizon} steps ({size}×{size}){(noHistory is null ? "" : ", with the no-history ablation")}");
             EvaluationReport? report = null;

@@ -34,7 +34,7 @@ internal static class LmBenchmark
         var contexts = new Option<string>("--contexts") { Description = "Comma-separated context lengths.", DefaultValueFactory = _ => "16,64,256,1024" };
         var decodeSteps = new Option<int>("--decode-steps") { Description = "Most cached decode steps timed per context (the fastest is reported).", DefaultValueFactory = _ => 8 };
         var repetitions = new Option<int>("--repetitions") { Description = "Most runs of each uncached forward / prefill (the fastest is reported).", DefaultValueFactory = _ => 3 };
-        var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." };
+        var threads = ThreadsOption.Create();
         var command = new Command("lm", "Decode and prefill speed of the Qwen2 backbone, with and without the KV cache; Qwen2.5-VL's vision tower per image and its decode step.")
         {
             presets, contexts, decodeSteps, repetitions, threads, imageSize,
@@ -62,9 +62,8 @@ internal static class LmBenchmark
                 error.WriteLine("error: --decode-steps and --repetitions must be at least 1.");
                 return 1;
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
-            console.Profile.Width = Math.Max(console.Profile.Width, 150);
-            if (parse.GetValue(threads) is { } threadCount) set_num_threads(threadCount);
+            var console = CliConsole.Create(parse.InvocationConfiguration.Output, 150);
+            ThreadsOption.Apply(parse.GetValue(threads));
             Run(console, presetNames, contextTexts.Select(int.Parse).ToArray(), parse.GetValue(decodeSteps), parse.GetValue(repetitions), parse.GetValue(imageSize));
             return 0;
         });

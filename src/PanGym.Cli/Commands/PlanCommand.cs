@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,7 +7,6 @@ using PanGym.Evaluation;
 using PanGym.Backbone;
 using PanGym.Envs;
 using PanGym.Gym;
-using PanGym.Gym.Wrappers;
 using PanGym.Imagination;
 using PanGym.Media;
 using PanGym.Planning;
@@ -60,7 +58,7 @@ internal static class PlanCommand
         var videoTaskOption = new Option<int>("--video-task") { Description = "Index of the task whose episode is filmed.", DefaultValueFactory = _ => 0 };
         var formatOption = new Option<string>("--format") { Description = "Video format: gif or mp4.", DefaultValueFactory = _ => "gif" };
         var seedOption = new Option<int>("--seed") { Description = "First task seed; also seeds the planners and the random baseline.", DefaultValueFactory = _ => 0 };
-        var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." };
+        var threadsOption = ThreadsOption.Create();
         var sizeOption = new Option<int?>("--size") { Description = "Canvas pixels without a checkpoint (default 32; with one, the model's frame size)." };
         var imaginationOption = new Option<bool>("--in-imagination")
         {
@@ -92,11 +90,7 @@ internal static class PlanCommand
             string format = parse.GetValue(formatOption)!.TrimStart('.').ToLowerInvariant();
             if (format is not ("gif" or "mp4")) throw new ArgumentException($"--format must be gif or mp4, got \"{parse.GetValue(formatOption)}\".");
             var sampling = new FlowSamplingOptions(steps: parse.GetValue(decodeStepsOption), temperature: 0);
-            if (parse.GetValue(threadsOption) is int threads)
-            {
-                if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}.");
-                torch.set_num_threads(threads);
-            }
+            ThreadsOption.Apply(parse.GetValue(threadsOption));
             bool trueModelOnly = parse.GetValue(trueModelOption);
             var checkpoint = parse.GetValue(checkpointOption);
             if (checkpoint is null && !trueModelOnly) throw new ArgumentException("Give the world model: --checkpoint <folder>, or plan with the true simulator alone: --true-model.");
@@ -111,8 +105,7 @@ internal static class PlanCommand
             if (model is not null && parse.GetValue(sizeOption) is int given && given != size)
                 throw new ArgumentException($"--size {given} differs from the model's frame size {size}; leave it out.");
             var config = ShapesWorldConfig.ForSize(size);
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-            console.Profile.Width = Math.Max(console.Profile.Width, 140);
+            var console = CliConsole.Create(Console.Out, 140);
 
             var seeds = ShapesWorldGoalTasks.Seeds(config, taskCount, maxSteps, seed);
             using var env = new ShapesWorld(config);
@@ -140,7 +133,7 @@ internal static class PlanCommand
             }
             console.MarkupLine(Markup.Escape($"{taskCount} ShapesWorld goal tasks ({size}×{size}, seeds from {seed}, solvable within {maxSteps} steps), planner {plannerName}: {Describe(planner())}"));
 
-            var results = new List<(Controller Controller, List<TaskRun> Runs)>();
+            var results = new List<(Controller Controller, GoalTaskResult Result)>();
             Image[]? filmedFrames = null;
             string[]? filmedActions = null;
             console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
@@ -149,16 +142,16 @@ internal static class PlanCommand
                     foreach (var controller in controllers)
                     {
                         var bar = context.AddTask(Markup.Escape(controller.Name), maxValue: seeds.Count);
-                        var runs = new List<TaskRun>();
-                        var policy = controller.Make();
-                        foreach (var (taskSeed, index) in seeds.Select((s, i) => (s, i)))
-                        {
-                            bool film = index == videoTask && controller == controllers[^1];
-                            runs.Add(RunTask(policy, env, taskSeed, maxSteps, film ? (frames, actions) => (filmedFrames, filmedActions) = (frames, actions) : null));
-                            bar.Increment(1);
-                            bar.Description = Markup.Escape($"{controller.Name}: {runs.Count(r => r.Solved)}/{runs.Count} solved");
-                        }
-                        results.Add((controller, runs));
+                        bool filmed = controller == controllers[^1];
+                        var result = GoalTaskEvaluation.Run(controller.Make(), env, seeds, maxSteps,
+                            filmTask: index => filmed && index == videoTask,
+                            film: (_, frames, actions) => (filmedFrames, filmedActions) = (frames, actions),
+                            progress: runs =>
+                            {
+                                bar.Increment(1);
+                                bar.Description = Markup.Escape($"{controller.Name}: {runs.Count(r => r.Solved)}/{runs.Count} solved");
+                            });
+                        results.Add((controller, result));
                     }
                 });
             console.Write(SuccessTable(results, maxSteps));
@@ -179,7 +172,7 @@ internal static class PlanCommand
                 try
                 {
                     var imagined = model is null ? null : new ImaginationEngine(model).ImagineVideo(filmedFrames[0], filmedActions!, seed);
-                    var frames = filmedFrames.Select((real, i) => imagined is null ? real : SideBySide(real, i == 0 ? filmedFrames[0] : imagined[i - 1])).ToArray();
+                    var frames = filmedFrames.Select((real, i) => imagined is null ? real : SideBySideFrames.Compose(real, i == 0 ? filmedFrames[0] : imagined[i - 1])).ToArray();
                     VideoWriter.Write(video, frames, fps: 4, scale: Math.Max(1, 128 / size));
                     console.WriteLine($"video:   {video}");
                     console.WriteLine(imagined is null ? "         the executed episode"
@@ -211,46 +204,14 @@ internal static class PlanCommand
         {
             var result = PolicyEvaluation.Run(_ => controller.Make(), imagined, env, seeds, maxSteps, (_, info) => ShapesWorldGoalTasks.ProbeReward(env, info));
             int realSolved = result.Episodes.Count(e => e.RealTerminated), imaginedSolved = result.Episodes.Count(e => e.ImaginedTerminated);
-            var (low, high) = Wilson(realSolved, seeds.Count);
+            var real = Estimate.OfProportion(realSolved, seeds.Count);
             table.AddRow(Markup.Escape(controller.Name), result.MeanRealReturn.ToString("F3", Invariant), result.MeanImaginedReturn.ToString("F3", Invariant),
                 Markup.Escape($"{result.MeanGap.ToString("+0.000;-0.000", Invariant)} [{result.GapLower.ToString("F3", Invariant)}, {result.GapUpper.ToString("F3", Invariant)}]"),
-                $"{realSolved}/{seeds.Count} ({Percent(low)}–{Percent(high)})", $"{imaginedSolved}/{seeds.Count}");
+                $"{realSolved}/{seeds.Count} ({Percent(real.Lower)}–{Percent(real.Upper)})", $"{imaginedSolved}/{seeds.Count}");
         }
         table.Caption("Returns: +1 on reaching the goal, −0.01 a step otherwise. Imagined episodes start at the real start frame; the policy is made afresh for each, " +
             "so random actions draw the same actions in both worlds.");
         console.Write(table);
-    }
-
-    sealed record TaskRun(int Seed, bool Solved, int Steps, double MeanDecisionSeconds, double MaxDecisionSeconds);
-
-    /// <summary>One task in the real environment (with its time limit); <paramref name="film"/> receives the frames and actions.</summary>
-    static TaskRun RunTask(ITextPolicy policy, ShapesWorld shapes, int seed, int maxSteps, Action<Image[], string[]>? film)
-    {
-        // Not disposed: closing the wrapper would close the shared environment beneath it.
-        var env = new TimeLimit<Image, string>(shapes, maxSteps);
-        policy.Reset();
-        var (observation, info) = env.Reset(seed);
-        var frames = new List<Image> { observation };
-        var actions = new List<string>();
-        var decisions = new List<double>();
-        bool solved = false;
-        while (true)
-        {
-            var clock = Stopwatch.StartNew();
-            var action = policy.Act(observation, info);
-            decisions.Add(clock.Elapsed.TotalSeconds);
-            var result = env.Step(action);
-            actions.Add(action);
-            frames.Add(result.Observation);
-            if (result.Terminated || result.Truncated)
-            {
-                solved = result.Terminated;
-                break;
-            }
-            (observation, info) = (result.Observation, result.Info);
-        }
-        film?.Invoke([.. frames], [.. actions]);
-        return new TaskRun(seed, solved, actions.Count, decisions.Average(), decisions.Max());
     }
 
     static Func<IPlanner> PlannerFactory(string name, int? horizon, int? population, int? iterations, double? eliteFraction, double? alpha, int seed)
@@ -276,40 +237,37 @@ internal static class PlanCommand
         _ => planner.GetType().Name,
     };
 
-    static Table SuccessTable(List<(Controller Controller, List<TaskRun> Runs)> results, int maxSteps)
+    static Table SuccessTable(List<(Controller Controller, GoalTaskResult Result)> results, int maxSteps)
     {
         var table = new Table().Title($"success within {maxSteps} steps, executed in the real environment");
         table.AddColumns("controller", "solved", "success", "95% interval (Wilson)", "mean steps when solved", "s / decision (mean)", "s / decision (max)");
-        foreach (var (controller, runs) in results)
+        foreach (var (controller, result) in results)
         {
-            int solved = runs.Count(r => r.Solved);
-            var (low, high) = Wilson(solved, runs.Count);
-            var solvedRuns = runs.Where(r => r.Solved).ToArray();
-            table.AddRow(Markup.Escape(controller.Name), $"{solved}/{runs.Count}", Percent((double)solved / runs.Count), $"{Percent(low)}–{Percent(high)}",
-                solvedRuns.Length == 0 ? "-" : solvedRuns.Average(r => r.Steps).ToString("F1", Invariant),
-                runs.Average(r => r.MeanDecisionSeconds).ToString("F3", Invariant), runs.Max(r => r.MaxDecisionSeconds).ToString("F3", Invariant));
+            var success = result.Success;
+            table.AddRow(Markup.Escape(controller.Name), $"{result.Solved}/{result.Runs.Count}", Percent(success.Mean), $"{Percent(success.Lower)}–{Percent(success.Upper)}",
+                result.MeanStepsWhenSolved?.ToString("F1", Invariant) ?? "-",
+                result.MeanDecisionSeconds.ToString("F3", Invariant), result.MaxDecisionSeconds.ToString("F3", Invariant));
         }
         table.Caption("The max includes each controller's first decision, which pays one-time setup (libtorch's first calls); plan.json has each task's mean and max.");
         return table;
     }
 
-    static JsonObject Report(List<(Controller Controller, List<TaskRun> Runs)> results, IReadOnlyList<int> seeds, int size, string planner, string settings, string reward, int? rewardDecodeSteps, int maxSteps)
+    static JsonObject Report(List<(Controller Controller, GoalTaskResult Result)> results, IReadOnlyList<int> seeds, int size, string planner, string settings, string reward, int? rewardDecodeSteps, int maxSteps)
     {
         var controllers = new JsonArray();
-        foreach (var (controller, runs) in results)
+        foreach (var (controller, result) in results)
         {
-            int solved = runs.Count(r => r.Solved);
-            var (low, high) = Wilson(solved, runs.Count);
+            var success = result.Success;
             controllers.Add(new JsonObject
             {
                 ["controller"] = controller.Name,
-                ["solved"] = solved,
-                ["tasks"] = runs.Count,
-                ["success_rate"] = (double)solved / runs.Count,
-                ["success_interval_95"] = new JsonArray(low, high),
-                ["mean_decision_seconds"] = runs.Average(r => r.MeanDecisionSeconds),
-                ["max_decision_seconds"] = runs.Max(r => r.MaxDecisionSeconds),
-                ["runs"] = new JsonArray(runs.Select(r => (JsonNode)new JsonObject
+                ["solved"] = result.Solved,
+                ["tasks"] = result.Runs.Count,
+                ["success_rate"] = success.Mean,
+                ["success_interval_95"] = new JsonArray(success.Lower, success.Upper),
+                ["mean_decision_seconds"] = result.MeanDecisionSeconds,
+                ["max_decision_seconds"] = result.MaxDecisionSeconds,
+                ["runs"] = new JsonArray(result.Runs.Select(r => (JsonNode)new JsonObject
                 {
                     ["seed"] = r.Seed,
                     ["solved"] = r.Solved,
@@ -333,28 +291,5 @@ internal static class PlanCommand
         };
     }
 
-    /// <summary>The Wilson score interval of a binomial proportion at 95%.</summary>
-    static (double Low, double High) Wilson(int successes, int trials)
-    {
-        const double z = 1.959964;
-        double p = (double)successes / trials, z2 = z * z / trials;
-        double centre = (p + z2 / 2) / (1 + z2), half = z * Math.Sqrt(p * (1 - p) / trials + z * z / (4.0 * trials * trials)) / (1 + z2);
-        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
-    }
-
     static string Percent(double share) => (100 * share).ToString("F0", Invariant) + "%";
-
-    /// <summary>Two frames of one size side by side, a white 1-pixel gap between them.</summary>
-    static Image SideBySide(Image left, Image right)
-    {
-        var joined = new Image(left.Height, left.Width * 2 + 1);
-        joined.Fill((255, 255, 255));
-        for (int y = 0; y < left.Height; y++)
-            for (int x = 0; x < left.Width; x++)
-            {
-                joined[x, y] = left[x, y];
-                joined[left.Width + 1 + x, y] = right[x, y];
-            }
-        return joined;
-    }
 }

@@ -52,8 +52,7 @@ internal static class TrainBenchmark
                 RunWorker(settings, data.FullName, parse.GetValue(result)?.FullName ?? throw new ArgumentException("--worker needs --result."));
                 return 0;
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
-            console.Profile.Width = Math.Max(console.Profile.Width, 150);
+            var console = CliConsole.Create(parse.InvocationConfiguration.Output, 150);
             var figures = Run(console, settings, Launcher(parse.GetValue(mpiexec)!));
             if (parse.GetValue(json) is { } file)
             {

@@ -42,7 +42,7 @@ internal static class TrainCommand
         var contextNoiseOption = new Option<double?>("--context-noise") { Description = "Highest noise level of the decoder's context frame in training, given to the decoder (default: the preset's, 0.1)." };
         var lrOption = new Option<double?>("--lr") { Description = "Peak learning rate (default 1e-3)." };
         var selfForcingOption = new Option<double?>("--self-forcing") { Description = "Share of steps trained on the model's own imagined history (default 0)." };
-        var threadsOption = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice, or with --resume the run's own count, so its losses continue bit for bit; 1 is often faster for small models on a busy machine)." };
+        var threadsOption = ThreadsOption.Create("libtorch intra-op threads (default: libtorch's choice, or with --resume the run's own count, so its losses continue bit for bit; 1 is often faster for small models on a busy machine).");
         var seedOption = new Option<int>("--seed") { Description = "Seed of the model's initialisation, the data order and the noise.", DefaultValueFactory = _ => 0 };
         var logEveryOption = new Option<int?>("--log-every") { Description = "Steps between metric lines (default 10)." };
         var checkpointEveryOption = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints (default 500; one is also written when training stops)." };
@@ -65,11 +65,7 @@ internal static class TrainCommand
             if (envId is not null && dataFolder is not null) throw new ArgumentException("Give either --env or --data, not both.");
             if (envId is null && dataFolder is null && !resume) throw new ArgumentException("Give the training data: --env <id> to generate it, or --data <folder>.");
             string outFolder = resume ? TrainingOutput.EnsureNotFile(parse.GetValue(outOption)!.FullName) : TrainingOutput.EnsureNoRun(parse.GetValue(outOption)!.FullName);
-            if (parse.GetValue(threadsOption) is int threads)
-            {
-                if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}.");
-                torch.set_num_threads(threads);
-            }
+            ThreadsOption.Apply(parse.GetValue(threadsOption));
             var console = DistributedJob.ConsoleFor(communicator);
             int seed = parse.GetValue(seedOption);
 

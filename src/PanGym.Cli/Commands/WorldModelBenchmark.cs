@@ -34,7 +34,7 @@ internal static class WorldModelBenchmark
         var history = new Option<int>("--history") { Description = "Turns of shared history the trajectories branch from.", DefaultValueFactory = _ => 2 };
         var decodeSteps = new Option<string>("--decode-steps") { Description = "Comma-separated K (solver steps per decoded frame).", DefaultValueFactory = _ => "1,4,16" };
         var decisions = new Option<int>("--decisions") { Description = "Planner decisions timed per planner.", DefaultValueFactory = _ => 4 };
-        var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." };
+        var threads = ThreadsOption.Create();
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file." };
         foreach (var option in new Option[] { preset, checkpoint, batches, horizon, history, decodeSteps, decisions, threads, json }) bench.Options.Add(option);
         bench.SetAction(parse =>
@@ -44,17 +44,12 @@ internal static class WorldModelBenchmark
             if (parse.GetValue(horizon) < 1) throw new ArgumentException($"--horizon must be at least 1, got {parse.GetValue(horizon)}.");
             if (parse.GetValue(history) < 0) throw new ArgumentException($"--history must be at least 0, got {parse.GetValue(history)}.");
             if (parse.GetValue(decisions) < 1) throw new ArgumentException($"--decisions must be at least 1, got {parse.GetValue(decisions)}.");
-            if (parse.GetValue(threads) is int count)
-            {
-                if (count < 1) throw new ArgumentException($"--threads must be at least 1, got {count}.");
-                set_num_threads(count);
-            }
+            ThreadsOption.Apply(parse.GetValue(threads));
             using var model = parse.GetValue(checkpoint) is { } folder
                 ? CheckpointLocator.Load(folder.FullName)
                 : PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.FromPreset(parse.GetValue(preset)!), seed: 0);
             model.eval();
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
-            console.Profile.Width = Math.Max(console.Profile.Width, 160);
+            var console = CliConsole.Create(parse.InvocationConfiguration.Output, 160);
             var figures = Run(console, model, batchSizes, parse.GetValue(horizon), parse.GetValue(history), ks, parse.GetValue(decisions));
             if (parse.GetValue(json) is { } file)
             {

@@ -56,17 +56,36 @@ public sealed class TokenizerTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The golden cases that have pre-tokenizer pieces: every text without added tokens (those are split on the tokens
+    /// first), and the empty text, whose pieces are none (the goldens store null for it).
+    /// </summary>
+    public static TheoryData<int> PieceCases() =>
+        [.. Enumerable.Range(0, Goldens["cases"]!.AsArray().Count).Where(i => Case(i)["pieces"] is JsonArray || (string)Case(i)["text"]! == "")];
+
     [Theory]
-    [MemberData(nameof(GoldenCases))]
+    [MemberData(nameof(PieceCases))]
     public void PreTokenizerPiecesMatchTransformersJs(int index)
     {
-        if (Case(index)["pieces"] is not JsonArray expected)
-        {
-            return; // texts with added tokens: their pieces are covered by the ids
-        }
+        var expected = Case(index)["pieces"] as JsonArray ?? [];
         var split = new CodePointRegexSplitter(TinyTokenizerJson.Qwen2SplitPattern, "tokenizer.json");
         string text = ((string)Case(index)["text"]!).Normalize(NormalizationForm.FormC);
         Assert.Equal(expected.Select(piece => (string)piece!), split.Split(text).Select(ByteLevelAlphabet.Encode));
+    }
+
+    [Fact]
+    public void GoldenCasesWithoutPiecesAreExactlyTheEmptyTextAndTheTextsWithAddedTokens()
+    {
+        string[] added = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"];
+        var cases = Goldens["cases"]!.AsArray();
+        int withPieces = cases.Count(c => c!["pieces"] is JsonArray);
+        Assert.True(withPieces >= cases.Count / 2, $"only {withPieces} of {cases.Count} golden cases carry pieces");
+        for (int i = 0; i < cases.Count; i++)
+        {
+            string text = (string)Case(i)["text"]!;
+            bool noPieces = text == "" || added.Any(text.Contains);
+            Assert.True(noPieces == Case(i)["pieces"] is not JsonArray, $"case {i}: expected pieces {!noPieces}, has pieces {Case(i)["pieces"] is JsonArray}");
+        }
     }
 
     [Fact]

@@ -52,18 +52,4 @@ public sealed class EnvsCommandTests : IDisposable
         Assert.Contains("No environment named \"CartPole-v1\"", error);
         Assert.Contains("ShapesWorld-v0", error);
     }
-
-    [Fact]
-    public void Demo_trains_evaluates_and_imagines_beside_the_truth()
-    {
-        var (code, output, error) = CliRunner.Run("demo", "--preset", "tiny", "--minutes", "0.05", "--episodes", "2", "--horizon", "4", "--out", _folder);
-        Assert.True(code == 0, error + output);
-        Assert.Contains("1/3 train", output);
-        Assert.Contains("action fidelity", output);
-        Assert.True(File.Exists(Path.Combine(_folder, "train", "checkpoint", "model", "config.json")));
-        var metrics = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "report", "metrics.json")))!;
-        foreach (var key in new[] { "action_fidelity", "psnr", "psnr_copy_last" }) Assert.NotNull(metrics[key]);
-        Assert.True(new FileInfo(Path.Combine(_folder, "rollout.gif")).Length > 0);
-        Assert.True(File.Exists(Path.Combine(_folder, "report", "report.html")));
-    }
 }

@@ -1,15 +1,15 @@
-using PanGym.Envs;
 using PanGym.Imagination;
 using static TorchSharp.torch;
 using PanGym.WorldModel;
 
-namespace PanGym.Cli.Commands;
+namespace PanGym.Envs;
 
 /// <summary>
 /// Reads each ShapesWorld shape's centre out of a world model's latent states with one <see cref="LatentLinearProbe"/> per
-/// shape kind, fitted on encodings of seeded random frames; the goal reward it makes is dense and needs no decoding.
+/// shape kind, fitted on encodings of seeded random frames; the goal reward it makes is dense and needs no decoding
+/// (the <c>latent-probe</c> reward of <c>pangym plan</c>).
 /// </summary>
-internal sealed class ShapesWorldLatentProbe : IDisposable
+public sealed class ShapesWorldLatentProbe : IDisposable
 {
     readonly Dictionary<ShapeKind, LatentLinearProbe> _probes;
     readonly ShapesWorldConfig _config;
@@ -24,7 +24,11 @@ internal sealed class ShapesWorldLatentProbe : IDisposable
     /// <summary>Root-mean-square error, in pixels, of the read-out centres on held-out frames (a fifth of the samples).</summary>
     public double HeldOutRmse { get; }
 
-    /// <summary>Fits the probes on <paramref name="samples"/> random frames of <paramref name="config"/>.</summary>
+    /// <summary>Fits the probes on <paramref name="samples"/> random frames of <paramref name="config"/>, the last fifth held out.</summary>
+    /// <param name="model">The world model whose encoder makes the latents.</param>
+    /// <param name="config">The environment's configuration, at the model's frame size.</param>
+    /// <param name="samples">Random frames to encode (at least 10).</param>
+    /// <param name="seed">Reset seed of the first frame; frame i resets with seed + i.</param>
     public static ShapesWorldLatentProbe Fit(PanWorldModel model, ShapesWorldConfig config, int samples = 1200, int seed = 1_000_000)
     {
         using var env = new ShapesWorld(config);
@@ -89,6 +93,7 @@ internal sealed class ShapesWorldLatentProbe : IDisposable
         });
     }
 
+    /// <summary>Releases the probes' tensors.</summary>
     public void Dispose()
     {
         foreach (var probe in _probes.Values) probe.Dispose();
