@@ -8,7 +8,7 @@ namespace PanGym;
 /// <remarks>
 /// Every loader of a file a user hands to PanGym (world-model and Qwen2 checkpoints, config.json, tokenizer.json,
 /// safetensors, PNG, episode data sets, training checkpoints) refuses bad input with this type or one of its kinds
-/// (<see cref="Backbone.SafetensorsFormatException"/>, <see cref="Data.EpisodeDatasetException"/>), so a caller
+/// (<see cref="IO.SafetensorsFormatException"/>, <see cref="Data.EpisodeDatasetException"/>), so a caller
 /// tells "this input is wrong" from a bug by type. It is an <see cref="IOException"/>, so code that handles I/O
 /// failures handles refused input too.
 /// </remarks>

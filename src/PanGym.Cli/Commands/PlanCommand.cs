@@ -13,6 +13,7 @@ using PanGym.Planning;
 using PanGym.WorldModel;
 using Spectre.Console;
 using TorchSharp;
+using PanGym.IO;
 
 namespace PanGym.Cli.Commands;
 

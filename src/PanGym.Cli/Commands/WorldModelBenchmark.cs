@@ -11,6 +11,7 @@ using PanGym.Planning;
 using PanGym.WorldModel;
 using Spectre.Console;
 using static TorchSharp.torch;
+using PanGym.IO;
 
 namespace PanGym.Cli.Commands;
 

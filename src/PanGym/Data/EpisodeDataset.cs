@@ -2,6 +2,7 @@ using PanGym.Backbone;
 using PanGym.Gym;
 using TorchSharp;
 using static TorchSharp.torch;
+using PanGym.IO;
 
 namespace PanGym.Data;
 

@@ -4,6 +4,7 @@ using PanGym.Backbone;
 using PanGym.Data;
 using PanGym.WorldModel;
 using TorchSharp.Modules;
+using PanGym.IO;
 
 namespace PanGym.Training;
 

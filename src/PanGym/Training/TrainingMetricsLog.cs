@@ -2,6 +2,7 @@ using System.Text;
 using PanGym.Backbone;
 using TorchSharp;
 using TorchSharp.Modules;
+using PanGym.IO;
 
 namespace PanGym.Training;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PanGym.Backbone;
+using PanGym.IO;
 
 namespace PanGym.WorldModel;
 

@@ -1,6 +1,7 @@
 using PanGym.Backbone;
 using TorchSharp;
 using static TorchSharp.torch;
+using PanGym.IO;
 
 namespace PanGym.Tests.Backbone;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using PanGym.Backbone;
 using TorchSharp;
+using PanGym.IO;
 
 namespace PanGym.Tests.Backbone;
 

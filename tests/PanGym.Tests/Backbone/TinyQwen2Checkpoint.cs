@@ -1,6 +1,7 @@
 using System.Globalization;
 using PanGym.Backbone;
 using static TorchSharp.torch;
+using PanGym.IO;
 
 namespace PanGym.Tests.Backbone;
 

@@ -3,6 +3,7 @@ using PanGym.Backbone;
 using PanGym.Data;
 using PanGym.Gym;
 using static TorchSharp.torch;
+using PanGym.IO;
 
 namespace PanGym.Tests.Data;
 

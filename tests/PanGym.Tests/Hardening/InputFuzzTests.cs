@@ -9,6 +9,7 @@ using PanGym.Tests.Media;
 using PanGym.WorldModel;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using PanGym.IO;
 
 namespace PanGym.Tests.Hardening;
 

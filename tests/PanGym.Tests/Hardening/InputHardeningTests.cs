@@ -9,6 +9,7 @@ using PanGym.Tests.Training;
 using PanGym.Training;
 using PanGym.WorldModel;
 using static TorchSharp.torch;
+using PanGym.IO;
 
 namespace PanGym.Tests.Hardening;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PanGym.Backbone;
+using PanGym.IO;
 
 namespace PanGym.Data.Video;
 

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using PanGym.Backbone;
 using PanGym.Gym;
 using PanGym.Media;
+using PanGym.IO;
 
 namespace PanGym.Data.Video;
 

@@ -3,6 +3,7 @@ using PanGym.Backbone.ImageProcessing;
 using PanGym.Backbone.Qwen25VL;
 using PanGym.Gym;
 using static TorchSharp.torch;
+using PanGym.IO;
 
 namespace PanGym.Tests.Backbone.Qwen25VL;
 

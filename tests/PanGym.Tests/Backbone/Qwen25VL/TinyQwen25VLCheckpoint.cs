@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using PanGym.Backbone;
 using static TorchSharp.torch;
+using PanGym.IO;
 
 namespace PanGym.Tests.Backbone.Qwen25VL;
 

@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace PanGym.Backbone;
+namespace PanGym.IO;
 
 /// <summary>
 /// One tensor's entry in a safetensors header: its name, element type, shape and the byte range

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
+using PanGym.IO;
 
 namespace PanGym.Backbone;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PanGym.Backbone;
+namespace PanGym.IO;
 
 /// <summary>Writes a file under a temporary name in the same folder, then renames it, so readers never see half a file.</summary>
 internal static class AtomicFile

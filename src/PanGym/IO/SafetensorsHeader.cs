@@ -3,7 +3,7 @@ using System.Collections.ObjectModel;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace PanGym.Backbone;
+namespace PanGym.IO;
 
 /// <summary>
 /// The JSON header of a safetensors file: <c>{name: {"dtype", "shape", "data_offsets"}, "__metadata__": {str: str}}</c>.

@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace PanGym.Backbone;
+namespace PanGym.IO;
 
 /// <summary>
 /// Walks the storage of a contiguous CPU tensor as a sequence of byte spans, so data can be copied straight

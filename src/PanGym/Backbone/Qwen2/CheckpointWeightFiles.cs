@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PanGym.IO;
 
 namespace PanGym.Backbone;
 

@@ -1,4 +1,4 @@
-namespace PanGym.Backbone;
+namespace PanGym.IO;
 
 /// <summary>
 /// A safetensors file that does not follow the format (truncated, malformed header, inconsistent offsets, ...).

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using TorchSharp;
 
-namespace PanGym.Backbone;
+namespace PanGym.IO;
 
 /// <summary>
 /// Writes tensors in the safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 using TorchSharp;
 
-namespace PanGym.Backbone;
+namespace PanGym.IO;
 
 /// <summary>
 /// A safetensors file (https://github.com/huggingface/safetensors) opened for reading: the header is parsed and

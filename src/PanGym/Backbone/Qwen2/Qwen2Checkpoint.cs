@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
+using PanGym.IO;
 
 namespace PanGym.Backbone;
 

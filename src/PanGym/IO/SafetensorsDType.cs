@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace PanGym.Backbone;
+namespace PanGym.IO;
 
 /// <summary>
 /// The safetensors dtype names this reader understands and their TorchSharp element types
