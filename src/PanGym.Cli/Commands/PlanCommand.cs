@@ -26,7 +26,7 @@ namespace PanGym.Cli.Commands;
 /// </summary>
 internal static class PlanCommand
 {
-    static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    static readonly CultureInfo _invariant = CultureInfo.InvariantCulture;
 
     /// <summary>K of the probe reward's decoding: the probe needs the target's position, not a sharp frame.</summary>
     internal const int DefaultRewardDecodeSteps = 1;
@@ -127,7 +127,7 @@ internal static class PlanCommand
                 if (rewardName == "latent-probe")
                 {
                     latentProbe = ShapesWorldLatentProbe.Fit(model!, config);
-                    console.MarkupLine(Markup.Escape($"latent probe: shape centres read out of the latents with {latentProbe.HeldOutRmse.ToString("F2", Invariant)} px RMSE on held-out frames"));
+                    console.MarkupLine(Markup.Escape($"latent probe: shape centres read out of the latents with {latentProbe.HeldOutRmse.ToString("F2", _invariant)} px RMSE on held-out frames"));
                 }
                 var planning = new WorldModelPlanningModel(model!, (_, info) => rewardName switch
                     {
@@ -212,8 +212,8 @@ internal static class PlanCommand
             var result = PolicyEvaluation.Run(_ => controller.Make(), imagined, env, seeds, maxSteps, (_, info) => ShapesWorldGoalTasks.ProbeReward(env, info));
             int realSolved = result.Episodes.Count(e => e.RealTerminated), imaginedSolved = result.Episodes.Count(e => e.ImaginedTerminated);
             var (low, high) = Wilson(realSolved, seeds.Count);
-            table.AddRow(Markup.Escape(controller.Name), result.MeanRealReturn.ToString("F3", Invariant), result.MeanImaginedReturn.ToString("F3", Invariant),
-                Markup.Escape($"{result.MeanGap.ToString("+0.000;-0.000", Invariant)} [{result.GapLower.ToString("F3", Invariant)}, {result.GapUpper.ToString("F3", Invariant)}]"),
+            table.AddRow(Markup.Escape(controller.Name), result.MeanRealReturn.ToString("F3", _invariant), result.MeanImaginedReturn.ToString("F3", _invariant),
+                Markup.Escape($"{result.MeanGap.ToString("+0.000;-0.000", _invariant)} [{result.GapLower.ToString("F3", _invariant)}, {result.GapUpper.ToString("F3", _invariant)}]"),
                 $"{realSolved}/{seeds.Count} ({Percent(low)}–{Percent(high)})", $"{imaginedSolved}/{seeds.Count}");
         }
         table.Caption("Returns: +1 on reaching the goal, −0.01 a step otherwise. Imagined episodes start at the real start frame; the policy is made afresh for each, " +
@@ -271,7 +271,7 @@ internal static class PlanCommand
 
     static string Describe(IPlanner planner) => planner switch
     {
-        CemPlanner cem => $"horizon {cem.Config.Horizon}, population {cem.Config.Population}, {cem.Config.EliteCount} elites, {cem.Config.Iterations} iterations, α {cem.Config.Alpha.ToString(Invariant)}, warm start {cem.Config.WarmStart}",
+        CemPlanner cem => $"horizon {cem.Config.Horizon}, population {cem.Config.Population}, {cem.Config.EliteCount} elites, {cem.Config.Iterations} iterations, α {cem.Config.Alpha.ToString(_invariant)}, warm start {cem.Config.WarmStart}",
         RandomShootingPlanner random => $"horizon {random.Config.Horizon}, population {random.Config.Population}",
         _ => planner.GetType().Name,
     };
@@ -286,8 +286,8 @@ internal static class PlanCommand
             var (low, high) = Wilson(solved, runs.Count);
             var solvedRuns = runs.Where(r => r.Solved).ToArray();
             table.AddRow(Markup.Escape(controller.Name), $"{solved}/{runs.Count}", Percent((double)solved / runs.Count), $"{Percent(low)}–{Percent(high)}",
-                solvedRuns.Length == 0 ? "-" : solvedRuns.Average(r => r.Steps).ToString("F1", Invariant),
-                runs.Average(r => r.MeanDecisionSeconds).ToString("F3", Invariant), runs.Max(r => r.MaxDecisionSeconds).ToString("F3", Invariant));
+                solvedRuns.Length == 0 ? "-" : solvedRuns.Average(r => r.Steps).ToString("F1", _invariant),
+                runs.Average(r => r.MeanDecisionSeconds).ToString("F3", _invariant), runs.Max(r => r.MaxDecisionSeconds).ToString("F3", _invariant));
         }
         table.Caption("The max includes each controller's first decision, which pays one-time setup (libtorch's first calls); plan.json has each task's mean and max.");
         return table;
@@ -342,7 +342,7 @@ internal static class PlanCommand
         return (Math.Max(0, centre - half), Math.Min(1, centre + half));
     }
 
-    static string Percent(double share) => (100 * share).ToString("F0", Invariant) + "%";
+    static string Percent(double share) => (100 * share).ToString("F0", _invariant) + "%";
 
     /// <summary>Two frames of one size side by side, a white 1-pixel gap between them.</summary>
     static Image SideBySide(Image left, Image right)

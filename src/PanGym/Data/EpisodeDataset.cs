@@ -1,6 +1,5 @@
 using PanGym.Backbone;
 using PanGym.Gym;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PanGym.Data;
