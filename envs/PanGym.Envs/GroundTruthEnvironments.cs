@@ -18,8 +18,8 @@ public static class GroundTruthEnvironments
     /// <summary>MomentumWorld's registry id.</summary>
     public const string MomentumWorldId = "MomentumWorld-v0";
 
-    static readonly string[] ShapesWorldKeywords = ["size", "min_shapes", "max_shapes"];
-    static readonly string[] MomentumWorldKeywords = ["size", "friction"];
+    static readonly string[] _shapesWorldKeywords = ["size", "min_shapes", "max_shapes"];
+    static readonly string[] _momentumWorldKeywords = ["size", "friction"];
 
     /// <summary>ShapesWorld's registration: episodes of at most 50 steps.</summary>
     public static EnvSpec ShapesWorldSpec { get; } = new(ShapesWorldId,
@@ -41,7 +41,7 @@ public static class GroundTruthEnvironments
     /// <exception cref="ArgumentException">An unknown keyword or a value of the wrong kind.</exception>
     public static ShapesWorld CreateShapesWorld(IReadOnlyDictionary<string, object?> kwargs)
     {
-        Keywords.EnsureKnown(kwargs, ShapesWorldKeywords, $"keyword argument for {ShapesWorldId}", nameof(kwargs));
+        Keywords.EnsureKnown(kwargs, _shapesWorldKeywords, $"keyword argument for {ShapesWorldId}", nameof(kwargs));
         var defaults = ShapesWorldConfig.Default;
         return new ShapesWorld(ShapesWorldConfig.ForSize(
             Int(kwargs, "size", defaults.Size), Int(kwargs, "min_shapes", defaults.MinShapes), Int(kwargs, "max_shapes", defaults.MaxShapes)));
@@ -51,7 +51,7 @@ public static class GroundTruthEnvironments
     /// <exception cref="ArgumentException">An unknown keyword or a value of the wrong kind.</exception>
     public static MomentumWorld CreateMomentumWorld(IReadOnlyDictionary<string, object?> kwargs)
     {
-        Keywords.EnsureKnown(kwargs, MomentumWorldKeywords, $"keyword argument for {MomentumWorldId}", nameof(kwargs));
+        Keywords.EnsureKnown(kwargs, _momentumWorldKeywords, $"keyword argument for {MomentumWorldId}", nameof(kwargs));
         var defaults = MomentumWorldConfig.Default;
         double friction = Keywords.TryGet(kwargs, "friction", out var value) ? Keywords.ToDouble(value, "friction") : defaults.Friction;
         return new MomentumWorld(MomentumWorldConfig.ForSize(Int(kwargs, "size", defaults.Size), friction));

@@ -11,9 +11,9 @@ internal static class ActionText
         "Case, extra spaces, trailing punctuation, \"the\" and \"to\" are ignored; move/push/shift/slide/go are synonyms, " +
         "as are west/east/north/south for left/right/up/down and noop/no-op/do nothing/stay for wait.";
 
-    static readonly HashSet<string> Fillers = ["the", "to"];
-    static readonly HashSet<string> WaitPhrases = ["wait", "noop", "no-op", "no op", "do nothing", "stay"];
-    static readonly HashSet<string> Verbs = ["move", "push", "shift", "slide", "go"];
+    static readonly HashSet<string> _fillers = ["the", "to"];
+    static readonly HashSet<string> _waitPhrases = ["wait", "noop", "no-op", "no op", "do nothing", "stay"];
+    static readonly HashSet<string> _verbs = ["move", "push", "shift", "slide", "go"];
 
     /// <summary>
     /// Splits "&lt;verb&gt; &lt;reference words…&gt; &lt;direction&gt;" into the reference words and the direction, or
@@ -27,8 +27,8 @@ internal static class ActionText
     {
         ArgumentNullException.ThrowIfNull(text);
         var words = Words(text);
-        if (WaitPhrases.Contains(string.Join(' ', words))) return ([], Direction.None);
-        if (words.Length < 2 || !Verbs.Contains(words[0]))
+        if (_waitPhrases.Contains(string.Join(' ', words))) return ([], Direction.None);
+        if (words.Length < 2 || !_verbs.Contains(words[0]))
             throw Unknown(text, $"expected \"{pattern}\" or \"wait\"", candidates);
         var direction = DirectionOf(words[^1]) ?? throw Unknown(text, $"{DisplayText.Quote(words[^1])} is not a direction", candidates);
         return (words[1..^1], direction);
@@ -41,7 +41,7 @@ internal static class ActionText
     static string[] Words(string text) =>
         text.Trim().TrimEnd('.', '!', '?', ',', ';', ':').ToLowerInvariant()
             .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            .Where(word => !Fillers.Contains(word))
+            .Where(word => !_fillers.Contains(word))
             .ToArray();
 
     static Direction? DirectionOf(string word) => word switch

@@ -7,7 +7,7 @@ namespace PanGym.Envs;
 /// <param name="Direction">Where the push points; <see cref="Direction.None"/> for wait.</param>
 public sealed record MomentumWorldAction(Direction Direction)
 {
-    static readonly string[][] BallReferences = [[], ["ball"], ["orange", "ball"], ["orange"]];
+    static readonly string[][] _ballReferences = [[], ["ball"], ["orange", "ball"], ["orange"]];
 
     /// <summary>Doing nothing (the ball keeps its momentum).</summary>
     public static MomentumWorldAction Wait { get; } = new(Direction.None);
@@ -25,7 +25,7 @@ public sealed record MomentumWorldAction(Direction Direction)
     public static MomentumWorldAction Parse(string text)
     {
         var (reference, direction) = ActionText.SplitVerbPhrase(text, "push <direction>", Candidates);
-        if (!BallReferences.Any(ball => ball.SequenceEqual(reference)))
+        if (!_ballReferences.Any(ball => ball.SequenceEqual(reference)))
             throw ActionText.Unknown(text, $"{DisplayText.Quote(string.Join(' ', reference))} is not the ball", Candidates);
         return new MomentumWorldAction(direction);
     }

@@ -12,7 +12,7 @@ namespace PanGym.Envs;
 /// <param name="config">The runs (default <see cref="MomentumWorldExplorationConfig.Default"/>).</param>
 public sealed class MomentumWorldExploration(MomentumWorldExplorationConfig? config = null) : IExplorationPolicy
 {
-    static readonly Direction[] Pushes = [Direction.Left, Direction.Right, Direction.Up, Direction.Down];
+    static readonly Direction[] _pushes = [Direction.Left, Direction.Right, Direction.Up, Direction.Down];
 
     MomentumWorldAction _run = MomentumWorldAction.Wait;
     int _remaining;
@@ -34,7 +34,7 @@ public sealed class MomentumWorldExploration(MomentumWorldExplorationConfig? con
         if (_remaining == 0)
         {
             bool push = random.NextDouble() < Config.PushRunProbability;
-            _run = push ? new MomentumWorldAction(Pushes[random.Next(Pushes.Length)]) : MomentumWorldAction.Wait;
+            _run = push ? new MomentumWorldAction(_pushes[random.Next(_pushes.Length)]) : MomentumWorldAction.Wait;
             _remaining = random.Next(1, (push ? Config.MaxPushRun : Config.MaxWaitRun) + 1);
         }
         _remaining--;

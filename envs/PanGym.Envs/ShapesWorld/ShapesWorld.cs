@@ -1,5 +1,4 @@
 using PanGym.Gym;
-using PanGym.Gym.Spaces;
 
 namespace PanGym.Envs;
 

@@ -8,7 +8,7 @@ namespace PanGym.Envs;
 /// <param name="Direction">The direction; <see cref="Direction.None"/> for wait.</param>
 public sealed record ShapesWorldAction(ShapeKind? Shape, Direction Direction)
 {
-    static readonly HashSet<string> GenericNouns = ["shape", "object", "one"];
+    static readonly HashSet<string> _genericNouns = ["shape", "object", "one"];
 
     /// <summary>Doing nothing.</summary>
     public static ShapesWorldAction Wait { get; } = new(null, Direction.None);
@@ -50,8 +50,8 @@ public sealed record ShapesWorldAction(ShapeKind? Shape, Direction Direction)
     static bool Refers(ShapeKind kind, string[] reference) => reference switch
     {
         [] => true,
-        [var word] => word == kind.ColourWord() || word == kind.Noun() || GenericNouns.Contains(word),
-        [var colour, var noun] => colour == kind.ColourWord() && (noun == kind.Noun() || GenericNouns.Contains(noun)),
+        [var word] => word == kind.ColourWord() || word == kind.Noun() || _genericNouns.Contains(word),
+        [var colour, var noun] => colour == kind.ColourWord() && (noun == kind.Noun() || _genericNouns.Contains(noun)),
         _ => false,
     };
 }

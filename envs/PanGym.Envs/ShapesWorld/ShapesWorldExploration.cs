@@ -15,7 +15,7 @@ namespace PanGym.Envs;
 /// <param name="config">The mixture (default <see cref="ShapesWorldExplorationConfig.Default"/>).</param>
 public sealed class ShapesWorldExploration(ShapesWorld env, ShapesWorldExplorationConfig? config = null) : IExplorationPolicy
 {
-    static readonly Direction[] Moves = [Direction.Left, Direction.Right, Direction.Up, Direction.Down];
+    static readonly Direction[] _moves = [Direction.Left, Direction.Right, Direction.Up, Direction.Down];
 
     readonly ShapesWorldExpert _expert = new(env);
 
@@ -40,6 +40,6 @@ public sealed class ShapesWorldExploration(ShapesWorld env, ShapesWorldExplorati
         if (draw < Config.WaitProbability) return ShapesWorldAction.Wait.ToString();
         if (draw < Config.WaitProbability + Config.ExpertProbability) return _expert.Act(state);
         var shape = state.Shapes[random.Next(state.Shapes.Count)];
-        return new ShapesWorldAction(shape.Kind, Moves[random.Next(Moves.Length)]).ToString();
+        return new ShapesWorldAction(shape.Kind, _moves[random.Next(_moves.Length)]).ToString();
     }
 }

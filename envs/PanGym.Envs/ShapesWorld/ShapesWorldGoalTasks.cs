@@ -1,7 +1,6 @@
 using PanGym.Gym;
 using PanGym.Imagination;
 using PanGym.Planning;
-using PanGym.WorldModel;
 
 namespace PanGym.Envs;
 

@@ -12,7 +12,7 @@ public sealed class ShapesWorldProbe : IStateProbe
     /// <summary>Default colour tolerance: the largest RGB distance at which a pixel still counts as a palette colour.</summary>
     public const double DefaultTolerance = PaletteCentroids.DefaultTolerance;
 
-    static readonly ShapeKind[] Kinds = Enum.GetValues<ShapeKind>();
+    static readonly ShapeKind[] _kinds = Enum.GetValues<ShapeKind>();
     readonly PaletteCentroids _centroids;
     readonly (double X, double Y, int Area)[] _shapeAtOrigin;
 
@@ -21,8 +21,8 @@ public sealed class ShapesWorldProbe : IStateProbe
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
-        _centroids = new PaletteCentroids(config.Size, [.. Kinds.Select(k => k.Colour())], tolerance, "ShapesWorld probe");
-        _shapeAtOrigin = Kinds.Select(kind =>
+        _centroids = new PaletteCentroids(config.Size, [.. _kinds.Select(k => k.Colour())], tolerance, "ShapesWorld probe");
+        _shapeAtOrigin = _kinds.Select(kind =>
         {
             var canvas = new Image(config.Size, config.Size);
             canvas.Fill(Palette.Background);
@@ -44,7 +44,7 @@ public sealed class ShapesWorldProbe : IStateProbe
     public IReadOnlyList<ProbedObject> Probe(Image frame)
     {
         var measured = _centroids.Measure(frame);
-        return Kinds
+        return _kinds
             .Where(kind => 4 * measured[(int)kind].Area >= _shapeAtOrigin[(int)kind].Area)
             .Select(kind => new ProbedObject(
                 kind.DisplayName(),

@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using PanGym.Envs;
-using PanGym.Gym;
-using PanGym.Media;
 using PanGym.Training;
 
 namespace PanGym.Cli.Commands;

@@ -7,7 +7,6 @@ using PanGym.Gym;
 using PanGym.Imagination;
 using PanGym.WorldModel;
 using Spectre.Console;
-using TorchSharp;
 
 namespace PanGym.Cli.Commands;
 

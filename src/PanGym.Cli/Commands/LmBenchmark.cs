@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using PanGym.Backbone;
 using Spectre.Console;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PanGym.Cli.Commands;
@@ -20,7 +19,7 @@ internal static class LmBenchmark
     /// <summary>A measurement repeats until it has used this much time (at least once, at most its repetition cap).</summary>
     private const double SecondsPerMeasurement = 2.0;
 
-    private static readonly Dictionary<string, Qwen2Config> Presets = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, Qwen2Config> _presets = new(StringComparer.OrdinalIgnoreCase)
     {
         ["tiny"] = Qwen2Config.Tiny,
         ["qwen2.5-0.5b"] = Qwen2Config.Qwen2_5_0_5B,
@@ -28,7 +27,7 @@ internal static class LmBenchmark
 
     public static Command CreateCommand()
     {
-        var allPresets = Presets.Keys.Concat(VisionLanguageBenchmark.Presets.Keys).ToArray();
+        var allPresets = _presets.Keys.Concat(VisionLanguageBenchmark.Presets.Keys).ToArray();
         var presets = new Option<string>("--presets") { Description = $"Comma-separated presets: {string.Join(", ", allPresets)}.", DefaultValueFactory = _ => string.Join(",", allPresets) };
         var imageSize = new Option<int>("--image-size") { Description = "Side in pixels of the image the Qwen2.5-VL presets encode.", DefaultValueFactory = _ => 224 };
         var contexts = new Option<string>("--contexts") { Description = "Comma-separated context lengths.", DefaultValueFactory = _ => "16,64,256,1024" };
@@ -74,7 +73,7 @@ internal static class LmBenchmark
     {
         using var noGrad = no_grad();
         var peak = MatmulPeak.MeasureGflops();
-        var textPresets = presetNames.Where(Presets.ContainsKey).ToList();
+        var textPresets = presetNames.Where(_presets.ContainsKey).ToList();
         var visionLanguagePresets = presetNames.Where(VisionLanguageBenchmark.Presets.ContainsKey).ToList();
         if (textPresets.Count > 0) RunText(console, textPresets, contexts, decodeSteps, repetitions, peak);
         if (visionLanguagePresets.Count > 0) VisionLanguageBenchmark.Run(console, visionLanguagePresets, imageSize, decodeSteps, repetitions, peak);
@@ -88,7 +87,7 @@ internal static class LmBenchmark
         var ratios = new List<string>();
         foreach (var presetName in presetNames)
         {
-            var config = Presets[presetName];
+            var config = _presets[presetName];
             using var model = new Qwen2Model(config);
             model.eval();
             Warmup(model);

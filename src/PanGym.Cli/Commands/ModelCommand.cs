@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using PanGym.WorldModel;
 using Spectre.Console;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PanGym.Cli.Commands;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PanGym.Evaluation;
-using PanGym.Backbone;
 using PanGym.Envs;
 using PanGym.Gym;
 using PanGym.Imagination;
@@ -12,7 +11,6 @@ using PanGym.Media;
 using PanGym.Planning;
 using PanGym.WorldModel;
 using Spectre.Console;
-using TorchSharp;
 using PanGym.IO;
 
 namespace PanGym.Cli.Commands;
@@ -25,7 +23,7 @@ namespace PanGym.Cli.Commands;
 /// </summary>
 internal static class PlanCommand
 {
-    static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    static readonly CultureInfo _invariant = CultureInfo.InvariantCulture;
 
     /// <summary>K of the probe reward's decoding: the probe needs the target's position, not a sharp frame.</summary>
     internal const int DefaultRewardDecodeSteps = 1;
@@ -121,7 +119,7 @@ internal static class PlanCommand
                 if (rewardName == "latent-probe")
                 {
                     latentProbe = ShapesWorldLatentProbe.Fit(model!, config);
-                    console.MarkupLine(Markup.Escape($"latent probe: shape centres read out of the latents with {latentProbe.HeldOutRmse.ToString("F2", Invariant)} px RMSE on held-out frames"));
+                    console.MarkupLine(Markup.Escape($"latent probe: shape centres read out of the latents with {latentProbe.HeldOutRmse.ToString("F2", _invariant)} px RMSE on held-out frames"));
                 }
                 var planning = new WorldModelPlanningModel(model!, (_, info) => rewardName switch
                     {
@@ -206,8 +204,8 @@ internal static class PlanCommand
             var result = PolicyEvaluation.Run(_ => controller.Make(), imagined, env, seeds, maxSteps, (_, info) => ShapesWorldGoalTasks.ProbeReward(env, info));
             int realSolved = result.Episodes.Count(e => e.RealTerminated), imaginedSolved = result.Episodes.Count(e => e.ImaginedTerminated);
             var real = Estimate.OfProportion(realSolved, seeds.Count);
-            table.AddRow(Markup.Escape(controller.Name), result.MeanRealReturn.ToString("F3", Invariant), result.MeanImaginedReturn.ToString("F3", Invariant),
-                Markup.Escape($"{result.MeanGap.ToString("+0.000;-0.000", Invariant)} [{result.GapLower.ToString("F3", Invariant)}, {result.GapUpper.ToString("F3", Invariant)}]"),
+            table.AddRow(Markup.Escape(controller.Name), result.MeanRealReturn.ToString("F3", _invariant), result.MeanImaginedReturn.ToString("F3", _invariant),
+                Markup.Escape($"{result.MeanGap.ToString("+0.000;-0.000", _invariant)} [{result.GapLower.ToString("F3", _invariant)}, {result.GapUpper.ToString("F3", _invariant)}]"),
                 $"{realSolved}/{seeds.Count} ({Percent(real.Lower)}–{Percent(real.Upper)})", $"{imaginedSolved}/{seeds.Count}");
         }
         table.Caption("Returns: +1 on reaching the goal, −0.01 a step otherwise. Imagined episodes start at the real start frame; the policy is made afresh for each, " +
@@ -233,7 +231,7 @@ internal static class PlanCommand
 
     static string Describe(IPlanner planner) => planner switch
     {
-        CemPlanner cem => $"horizon {cem.Config.Horizon}, population {cem.Config.Population}, {cem.Config.EliteCount} elites, {cem.Config.Iterations} iterations, α {cem.Config.Alpha.ToString(Invariant)}, warm start {cem.Config.WarmStart}",
+        CemPlanner cem => $"horizon {cem.Config.Horizon}, population {cem.Config.Population}, {cem.Config.EliteCount} elites, {cem.Config.Iterations} iterations, α {cem.Config.Alpha.ToString(_invariant)}, warm start {cem.Config.WarmStart}",
         RandomShootingPlanner random => $"horizon {random.Config.Horizon}, population {random.Config.Population}",
         _ => planner.GetType().Name,
     };
@@ -246,8 +244,8 @@ internal static class PlanCommand
         {
             var success = result.Success;
             table.AddRow(Markup.Escape(controller.Name), $"{result.Solved}/{result.Runs.Count}", Percent(success.Mean), $"{Percent(success.Lower)}–{Percent(success.Upper)}",
-                result.MeanStepsWhenSolved?.ToString("F1", Invariant) ?? "-",
-                result.MeanDecisionSeconds.ToString("F3", Invariant), result.MaxDecisionSeconds.ToString("F3", Invariant));
+                result.MeanStepsWhenSolved?.ToString("F1", _invariant) ?? "-",
+                result.MeanDecisionSeconds.ToString("F3", _invariant), result.MaxDecisionSeconds.ToString("F3", _invariant));
         }
         table.Caption("The max includes each controller's first decision, which pays one-time setup (libtorch's first calls); plan.json has each task's mean and max.");
         return table;
@@ -292,5 +290,5 @@ internal static class PlanCommand
         };
     }
 
-    static string Percent(double share) => (100 * share).ToString("F0", Invariant) + "%";
+    static string Percent(double share) => (100 * share).ToString("F0", _invariant) + "%";
 }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PanGym.Backbone;
 using PanGym.Data;
 using PanGym.Envs;
 using PanGym.Training;
@@ -24,7 +23,7 @@ namespace PanGym.Cli.Commands;
 /// </summary>
 internal static class TrainBenchmark
 {
-    static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    static readonly CultureInfo _invariant = CultureInfo.InvariantCulture;
 
     public static Command CreateCommand()
     {
@@ -92,8 +91,8 @@ internal static class TrainBenchmark
         /// <summary>The options a worker job is launched with.</summary>
         public IEnumerable<string> Arguments() =>
         [
-            "--preset", Preset, "--ranks", Ranks.ToString(Invariant), "--threads", Threads.ToString(Invariant), "--batch-per-rank", BatchPerRank.ToString(Invariant),
-            "--window", Window.ToString(Invariant), "--steps", Steps.ToString(Invariant), "--warmup", Warmup.ToString(Invariant),
+            "--preset", Preset, "--ranks", Ranks.ToString(_invariant), "--threads", Threads.ToString(_invariant), "--batch-per-rank", BatchPerRank.ToString(_invariant),
+            "--window", Window.ToString(_invariant), "--steps", Steps.ToString(_invariant), "--warmup", Warmup.ToString(_invariant),
         ];
     }
 
@@ -121,9 +120,9 @@ internal static class TrainBenchmark
     {
         string resultFile = Path.Combine(folder, $"result-{ranks}.json");
         var start = new ProcessStartInfo(launcher[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])["-n", ranks.ToString(Invariant), .. launcher[1..], "bench", "train", .. settings.Arguments(),
+        foreach (string argument in (string[])["-n", ranks.ToString(_invariant), .. launcher[1..], "bench", "train", .. settings.Arguments(),
                      "--worker", data, "--result", resultFile]) start.ArgumentList.Add(argument);
-        start.Environment["OMP_NUM_THREADS"] = settings.Threads.ToString(Invariant);
+        start.Environment["OMP_NUM_THREADS"] = settings.Threads.ToString(_invariant);
         using var process = Process.Start(start) ?? throw new IOException($"Could not start {launcher[0]}.");
         var output = process.StandardOutput.ReadToEndAsync();
         string error = process.StandardError.ReadToEnd();
@@ -147,8 +146,8 @@ internal static class TrainBenchmark
             int ranks = (int)job["ranks"]!;
             double rate = (double)job["samples_per_second"]!, stepMs = (double)job["step_ms"]!, reduceMs = (double)job["allreduce_ms"]!;
             double efficiency = rate / (ranks * baseline);
-            table.AddRow(ranks.ToString(Invariant), job["global_batch"]!.ToJsonString(), rate.ToString("F1", Invariant), stepMs.ToString("F1", Invariant),
-                reduceMs.ToString("F2", Invariant), (reduceMs / stepMs).ToString("P1", Invariant), efficiency.ToString("P0", Invariant));
+            table.AddRow(ranks.ToString(_invariant), job["global_batch"]!.ToJsonString(), rate.ToString("F1", _invariant), stepMs.ToString("F1", _invariant),
+                reduceMs.ToString("F2", _invariant), (reduceMs / stepMs).ToString("P1", _invariant), efficiency.ToString("P0", _invariant));
             var row = job.DeepClone().AsObject();
             row["scaling_efficiency"] = Math.Round(efficiency, 4);
             row["allreduce_share"] = Math.Round(reduceMs / stepMs, 4);

@@ -9,7 +9,6 @@ using PanGym.Training;
 using PanGym.Training.Distributed;
 using PanGym.WorldModel;
 using Spectre.Console;
-using TorchSharp;
 
 namespace PanGym.Cli.Commands;
 

@@ -4,7 +4,6 @@ using PanGym.Backbone.ImageProcessing;
 using PanGym.Backbone.Qwen25VL;
 using PanGym.Gym;
 using Spectre.Console;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PanGym.Cli.Commands;

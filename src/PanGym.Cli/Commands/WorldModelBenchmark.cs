@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PanGym.Evaluation;
-using PanGym.Backbone;
 using PanGym.Envs;
 using PanGym.Imagination;
 using PanGym.Planning;
@@ -24,7 +23,7 @@ namespace PanGym.Cli.Commands;
 internal static class WorldModelBenchmark
 {
     const double SecondsPerMeasurement = 1.0;
-    static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    static readonly CultureInfo _invariant = CultureInfo.InvariantCulture;
 
     public static void AddTo(Command bench)
     {
@@ -120,7 +119,7 @@ internal static class WorldModelBenchmark
             var options = new FlowSamplingOptions(steps: k, temperature: 0);
             double seconds = BestSeconds(() => model.Decode(rootState, frame, options));
             costs.AddRow($"decode g, K = {k}", Ms(seconds), "");
-            decodes[k.ToString(Invariant)] = Round(seconds * 1000);
+            decodes[k.ToString(_invariant)] = Round(seconds * 1000);
         }
         figures["decode_ms"] = decodes;
         // One imagined step through the engine: f and g (K = 1, a planner's decode) with the closed loop off and on (h on the decoded frame).
@@ -163,7 +162,7 @@ internal static class WorldModelBenchmark
             double flops = Enumerable.Range(0, horizon).Sum(t => TurnFlops(model, historyTurns + t, batch));
             // The ceiling of batching: the batched dynamics' matrix products running at the matmul peak, nothing else costing time.
             double atPeak = flops / (peak * 1e9);
-            imagination.AddRow(batch.ToString(Invariant), Rate(steps / each), Rate(steps / together), Ratio(each / together),
+            imagination.AddRow(batch.ToString(_invariant), Rate(steps / each), Rate(steps / together), Ratio(each / together),
                 Rate(steps / sharing), Ratio(each / sharing), $"{computed} of {steps}", Gflops(flops, together), Ratio(each / atPeak));
             imaginationFigures.Add(new JsonObject
             {
@@ -209,8 +208,8 @@ internal static class WorldModelBenchmark
                 rowsComputed += agent.LastPlan.ComputedSteps;
                 (observation, _, _, _, info) = env.Step(action);
             }
-            planners.AddRow(name, rewardName, times.Average().ToString("F3", Invariant), times.Max().ToString("F3", Invariant),
-                (1 / times.Average()).ToString("F2", Invariant), (sequencesScored / decisions).ToString(Invariant), (rowsComputed / decisions).ToString(Invariant));
+            planners.AddRow(name, rewardName, times.Average().ToString("F3", _invariant), times.Max().ToString("F3", _invariant),
+                (1 / times.Average()).ToString("F2", _invariant), (sequencesScored / decisions).ToString(_invariant), (rowsComputed / decisions).ToString(_invariant));
             plannerFigures.Add(new JsonObject
             {
                 ["planner"] = name,
@@ -273,18 +272,18 @@ internal static class WorldModelBenchmark
     static int[] PositiveList(string text, string option)
     {
         var items = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var values = items.Select(item => int.TryParse(item, NumberStyles.Integer, Invariant, out var value) && value > 0 ? value : -1).ToArray();
+        var values = items.Select(item => int.TryParse(item, NumberStyles.Integer, _invariant, out var value) && value > 0 ? value : -1).ToArray();
         if (values.Length == 0 || values.Any(v => v < 1)) throw new ArgumentException($"{option} must be positive integers separated by commas, got \"{text}\".");
         return values;
     }
 
     static double Round(double value) => Math.Round(value, 4);
 
-    static string Ms(double seconds) => (seconds * 1000).ToString(seconds < 0.01 ? "F3" : "F1", Invariant);
+    static string Ms(double seconds) => (seconds * 1000).ToString(seconds < 0.01 ? "F3" : "F1", _invariant);
 
-    static string Rate(double perSecond) => perSecond.ToString("F0", Invariant);
+    static string Rate(double perSecond) => perSecond.ToString("F0", _invariant);
 
-    static string Ratio(double ratio) => ratio.ToString("F1", Invariant) + "×";
+    static string Ratio(double ratio) => ratio.ToString("F1", _invariant) + "×";
 
-    static string Gflops(double flops, double seconds) => (flops / seconds / 1e9).ToString("F1", Invariant);
+    static string Gflops(double flops, double seconds) => (flops / seconds / 1e9).ToString("F1", _invariant);
 }

@@ -1,6 +1,4 @@
-using PanGym.Backbone;
 using PanGym.Gym;
-using TorchSharp;
 using static TorchSharp.torch;
 using PanGym.IO;
 

@@ -18,7 +18,7 @@ internal static class EpisodeDatasetJson
     public const string FramesTensor = "frames";
     public const string IdMetadataKey = "id";
 
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions _indented = new() { WriteIndented = true };
 
     /// <summary>The relative frames file of episode <paramref name="id"/>.</summary>
     public static string EpisodeFile(string id) => $"{EpisodesFolder}/{id}.safetensors";
@@ -34,7 +34,7 @@ internal static class EpisodeDatasetJson
         ["steps"] = steps,
         ["source"] = info.Source,
         ["metadata"] = info.Metadata.DeepClone(),
-    }.ToJsonString(Indented) + "\n";
+    }.ToJsonString(_indented) + "\n";
 
     /// <summary>Parses <c>dataset.json</c> read from <paramref name="path"/>.</summary>
     /// <exception cref="EpisodeDatasetException">Not JSON, a wrong format or version, or a field missing or of the wrong kind.</exception>

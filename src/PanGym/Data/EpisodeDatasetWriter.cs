@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using PanGym.Backbone;
 using PanGym.Gym;
 using TorchSharp;
 using static TorchSharp.torch;

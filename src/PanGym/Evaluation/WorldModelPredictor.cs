@@ -1,7 +1,6 @@
 using PanGym.Gym;
 using PanGym.Imagination;
 using PanGym.WorldModel;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PanGym.Evaluation;

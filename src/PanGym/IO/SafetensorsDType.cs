@@ -8,7 +8,7 @@ namespace PanGym.IO;
 /// </summary>
 internal static class SafetensorsDType
 {
-    private static readonly (string Name, torch.ScalarType Type, int Size)[] Known =
+    private static readonly (string Name, torch.ScalarType Type, int Size)[] _known =
     [
         ("F64", torch.ScalarType.Float64, 8),
         ("F32", torch.ScalarType.Float32, 4),
@@ -23,12 +23,12 @@ internal static class SafetensorsDType
     ];
 
     /// <summary>Comma-separated list of the supported names, for error messages.</summary>
-    public static string SupportedNames => string.Join(", ", Known.Select(k => k.Name));
+    public static string SupportedNames => string.Join(", ", _known.Select(k => k.Name));
 
     /// <summary>Finds the element type for a header dtype name (case-sensitive, as the format specifies).</summary>
     public static bool TryParse(string name, out torch.ScalarType type)
     {
-        foreach (var known in Known)
+        foreach (var known in _known)
         {
             if (known.Name == name)
             {
@@ -42,8 +42,8 @@ internal static class SafetensorsDType
 
     /// <summary>The header name for an element type, or null if safetensors (here) cannot store it.</summary>
     public static string? NameOf(torch.ScalarType type) =>
-        Known.Where(k => k.Type == type).Select(k => k.Name).FirstOrDefault();
+        _known.Where(k => k.Type == type).Select(k => k.Name).FirstOrDefault();
 
     /// <summary>Bytes per element of a supported element type.</summary>
-    public static int SizeOf(torch.ScalarType type) => Known.First(k => k.Type == type).Size;
+    public static int SizeOf(torch.ScalarType type) => _known.First(k => k.Type == type).Size;
 }

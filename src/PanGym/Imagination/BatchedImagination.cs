@@ -1,5 +1,4 @@
 using PanGym.WorldModel;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PanGym.Imagination;

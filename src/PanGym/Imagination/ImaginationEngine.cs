@@ -1,6 +1,5 @@
 using PanGym.Gym;
 using PanGym.WorldModel;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PanGym.Imagination;

@@ -1,5 +1,4 @@
 using PanGym.Gym;
-using PanGym.WorldModel;
 
 namespace PanGym.Imagination;
 

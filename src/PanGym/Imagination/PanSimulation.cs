@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using PanGym.Gym;
 using PanGym.Gym.Spaces;
-using TorchSharp;
 using static TorchSharp.torch;
 using PanGym.WorldModel;
 

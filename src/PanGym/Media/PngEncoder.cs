@@ -11,15 +11,15 @@ namespace PanGym.Media;
 /// </summary>
 public static class PngEncoder
 {
-    static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
-    static readonly uint[] CrcTable = BuildCrcTable();
+    static readonly byte[] _signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    static readonly uint[] _crcTable = BuildCrcTable();
 
     /// <summary>The PNG file's bytes.</summary>
     public static byte[] Encode(Image image)
     {
         ArgumentNullException.ThrowIfNull(image);
         using var output = new MemoryStream();
-        output.Write(Signature);
+        output.Write(_signature);
         var header = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, image.Width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), image.Height);
@@ -38,7 +38,7 @@ public static class PngEncoder
     public static uint Crc32(ReadOnlySpan<byte> bytes)
     {
         uint crc = 0xFFFFFFFFu;
-        foreach (byte b in bytes) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        foreach (byte b in bytes) crc = _crcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
         return crc ^ 0xFFFFFFFFu;
     }
 

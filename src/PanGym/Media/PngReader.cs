@@ -12,7 +12,7 @@ namespace PanGym.Media;
 /// </summary>
 public static class PngReader
 {
-    static readonly byte[] Signature = [137, 80, 78, 71, 13, 10, 26, 10];
+    static readonly byte[] _signature = [137, 80, 78, 71, 13, 10, 26, 10];
 
     /// <summary>The largest image read, in pixels, so that a corrupt header cannot ask for gigabytes.</summary>
     public const long MaxPixels = 1L << 26;
@@ -31,12 +31,12 @@ public static class PngReader
     /// <exception cref="InvalidInputException">Not a PNG, corrupt, of another size than expected, or a kind this decoder does not read.</exception>
     public static Image Decode(ReadOnlySpan<byte> png, string source = "the PNG data", (int Height, int Width)? expectedSize = null)
     {
-        if (png.Length < Signature.Length || !png[..Signature.Length].SequenceEqual(Signature))
+        if (png.Length < _signature.Length || !png[.._signature.Length].SequenceEqual(_signature))
             throw new InvalidInputException(source, $"{source} is not a PNG file (its signature is missing).");
         Header? header = null;
         byte[]? palette = null;
         using var compressed = new MemoryStream();
-        int offset = Signature.Length;
+        int offset = _signature.Length;
         bool ended = false;
         while (!ended)
         {

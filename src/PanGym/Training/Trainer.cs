@@ -2,7 +2,6 @@ using System.Diagnostics;
 using PanGym.Data;
 using PanGym.Training.Distributed;
 using PanGym.WorldModel;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

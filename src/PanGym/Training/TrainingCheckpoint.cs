@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PanGym.Backbone;
 using PanGym.Data;
 using PanGym.WorldModel;
 using TorchSharp.Modules;

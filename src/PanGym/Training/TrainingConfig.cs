@@ -147,7 +147,7 @@ public sealed record TrainingConfig
     public int CalibrationSteps { get; }
 
     /// <summary>The configuration as JSON (snake_case keys; the budget as a TimeSpan string), as a checkpoint stores it.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, _jsonOptions);
 
     /// <summary>Reads a configuration written by <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
     /// <exception cref="InvalidInputException">The JSON is malformed or its values are out of range.</exception>
@@ -155,7 +155,7 @@ public sealed record TrainingConfig
     {
         try
         {
-            return JsonSerializer.Deserialize<TrainingConfig>(json, JsonOptions) ?? throw new JsonException("the JSON is null");
+            return JsonSerializer.Deserialize<TrainingConfig>(json, _jsonOptions) ?? throw new JsonException("the JSON is null");
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
         {
@@ -165,7 +165,7 @@ public sealed record TrainingConfig
 
     static void Positive(int value, string name) => ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, name);
 
-    static readonly JsonSerializerOptions JsonOptions = new()
+    static readonly JsonSerializerOptions _jsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,

@@ -30,7 +30,7 @@ public sealed record TrainingMetric(string Kind, long Step, double Loss, double 
     public const string ValidationKind = "validation";
 
     /// <summary>The line as compact JSON with snake_case keys (<c>samples_per_second</c>, <c>grad_norm</c>); validation lines leave out the training-only fields.</summary>
-    public string ToJsonLine() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJsonLine() => JsonSerializer.Serialize(this, _jsonOptions);
 
     /// <summary>Parses one line written by <see cref="ToJsonLine"/>.</summary>
     /// <exception cref="InvalidDataException">Not a metrics line.</exception>
@@ -38,7 +38,7 @@ public sealed record TrainingMetric(string Kind, long Step, double Loss, double 
     {
         try
         {
-            var metric = JsonSerializer.Deserialize<TrainingMetric>(line, JsonOptions) ?? throw new JsonException("the line is null");
+            var metric = JsonSerializer.Deserialize<TrainingMetric>(line, _jsonOptions) ?? throw new JsonException("the line is null");
             return metric.Kind is TrainKind or ValidationKind ? metric : throw new JsonException($"unknown kind \"{metric.Kind}\"");
         }
         catch (JsonException e)
@@ -69,7 +69,7 @@ public sealed record TrainingMetric(string Kind, long Step, double Loss, double 
         return metrics;
     }
 
-    static readonly JsonSerializerOptions JsonOptions = new()
+    static readonly JsonSerializerOptions _jsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

@@ -1,5 +1,4 @@
 using System.Text;
-using PanGym.Backbone;
 using TorchSharp;
 using TorchSharp.Modules;
 using PanGym.IO;

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -20,6 +19,7 @@ namespace PanGym.WorldModel;
 /// </summary>
 public sealed class Encoder : nn.Module<Tensor, Tensor>
 {
+#pragma warning disable IDE1006 // RegisterComponents takes the state-dict key from the field name: these keep the checkpoint's names.
     readonly Conv2d patchify;
     readonly Parameter positions;
     readonly ModuleList<TransformerBlock> blocks;
@@ -28,7 +28,8 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     readonly LayerNorm norm;
     readonly Linear project;
     readonly LayerNorm scale;
-    readonly bool[] regionMask;
+#pragma warning restore IDE1006
+    readonly bool[] _regionMask;
 
     /// <summary>Builds an encoder with freshly initialised weights.</summary>
     public Encoder(EncoderConfig config) : base(nameof(Encoder))
@@ -43,7 +44,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
         norm = nn.LayerNorm(config.Width);
         project = nn.Linear(config.Width, config.LatentWidth);
         scale = nn.LayerNorm(config.LatentWidth, elementwise_affine: false);
-        regionMask = RegionMask(config);
+        _regionMask = RegionMask(config);
         RegisterComponents();
     }
 
@@ -59,7 +60,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"The encoder takes frames [B, 3, {Config.ImageSize}, {Config.ImageSize}]; got [{string.Join(", ", frames.shape)}].");
         var patches = patchify.forward(frames).flatten(2).transpose(1, 2) + positions;
         foreach (var block in blocks) patches = block.forward(patches, null);
-        using var regions = tensor(regionMask, [Config.LatentTokens, Config.Patches], device: frames.device);
+        using var regions = tensor(_regionMask, [Config.LatentTokens, Config.Patches], device: frames.device);
         var latent = readout.Forward(queries + RegionAverages(patches), patches, regions);
         return scale.forward(project.forward(norm.forward(latent)));
     }

@@ -40,7 +40,7 @@ public sealed class FlowMatchingDecoder : nn.Module
     private const double TimeScale = 1000.0;
 
     /// <summary><see cref="TimeScale"/> as a Scalar that lives as long as the process (see <see cref="Gap"/>).</summary>
-    private static readonly Scalar TimeScaleScalar = TimeScale.ToScalar();
+    private static readonly Scalar _timeScaleScalar = TimeScale.ToScalar();
 
     [ComponentName(Name = "patch_embed")]
     private readonly Linear _patchEmbed;
@@ -144,15 +144,15 @@ public sealed class FlowMatchingDecoder : nn.Module
         => VelocityTowards(Clean(noisyChunks, tau, latents), noisyChunks, tau);
 
     /// <summary>The smallest 1 − τ the velocity divides by (only a nearly clean context chunk comes that close).</summary>
-    private static readonly Scalar MinimumGap = 1e-3.ToScalar();
+    private static readonly Scalar _minimumGap = 1e-3.ToScalar();
 
     /// <summary>
-    /// 1 − τ, at least <see cref="MinimumGap"/>, shaped [B, C, 1, 1, 1] to scale chunks. Built from tensors and a static
+    /// 1 − τ, at least <see cref="_minimumGap"/>, shaped [B, C, 1, 1, 1] to scale chunks. Built from tensors and a static
     /// scalar: TorchSharp 0.107 does not keep a temporary Scalar alive through the native call it is passed to, so a
     /// garbage collection at the wrong moment frees it mid-call (a rare crash, "Expected false to be true" from
     /// Scalar::toLong); hot paths avoid temporary scalars.
     /// </summary>
-    private static Tensor Gap(Tensor tau) => (ones_like(tau) - tau).clamp_min(MinimumGap).reshape(tau.shape[0], tau.shape[1], 1, 1, 1);
+    private static Tensor Gap(Tensor tau) => (ones_like(tau) - tau).clamp_min(_minimumGap).reshape(tau.shape[0], tau.shape[1], 1, 1, 1);
 
     /// <summary>v = (x̂1 − x_τ) / (1 − τ): the velocity that takes <paramref name="noisy"/> to <paramref name="clean"/> by τ = 1; disposes <paramref name="clean"/>.</summary>
     private static Tensor VelocityTowards(Tensor clean, Tensor noisy, Tensor tau)
@@ -319,7 +319,7 @@ public sealed class FlowMatchingDecoder : nn.Module
     {
         const int half = TimeFrequencies / 2;
         var frequencies = exp(arange(half, ScalarType.Float32, tau.device) * (-Math.Log(10000.0) / half));
-        var angles = (tau * TimeScaleScalar).unsqueeze(-1) * frequencies;
+        var angles = (tau * _timeScaleScalar).unsqueeze(-1) * frequencies;
         return cat([cos(angles), sin(angles)], dim: -1);
     }
 

@@ -1,5 +1,4 @@
 using PanGym.Backbone;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -26,10 +25,12 @@ namespace PanGym.WorldModel;
 /// </remarks>
 public sealed class LatentDynamics : nn.Module
 {
+#pragma warning disable IDE1006 // RegisterComponents takes the state-dict key from the field name: these keep the checkpoint's names.
     readonly Qwen2Model backbone;
     readonly Linear stateIn;
     readonly Linear stateOut;
     readonly Parameter querySlots;
+#pragma warning restore IDE1006
     readonly ChatTurnLayout _layout;
     readonly MultimodalTurnPositions? _positions;
 

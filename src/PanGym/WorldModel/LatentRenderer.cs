@@ -18,25 +18,27 @@ namespace PanGym.WorldModel;
 /// </remarks>
 public sealed class LatentRenderer : nn.Module<Tensor, Tensor>
 {
+#pragma warning disable IDE1006 // RegisterComponents takes the state-dict key from the field name: these keep the checkpoint's names.
     readonly Linear hidden;
     readonly Linear output;
-    readonly int imageSize, rows, columns, channels;
+#pragma warning restore IDE1006
+    readonly int _imageSize, _rows, _columns, _channels;
 
     /// <summary>A renderer of <paramref name="latentTokens"/> tokens of width <paramref name="latentWidth"/> onto square frames of <paramref name="imageSize"/> pixels.</summary>
     public LatentRenderer(int imageSize, int latentTokens, int latentWidth, int channels = PanGym.Gym.Image.Channels) : base(nameof(LatentRenderer))
     {
-        (rows, columns) = EncoderConfig.GridFor(latentTokens);
-        if (imageSize % rows != 0 || imageSize % columns != 0)
-            throw new ArgumentException($"{latentTokens} latent tokens paint a {rows}×{columns} grid, which does not divide a {imageSize}-pixel frame.");
-        (this.imageSize, this.channels) = (imageSize, channels);
+        (_rows, _columns) = EncoderConfig.GridFor(latentTokens);
+        if (imageSize % _rows != 0 || imageSize % _columns != 0)
+            throw new ArgumentException($"{latentTokens} latent tokens paint a {_rows}×{_columns} grid, which does not divide a {imageSize}-pixel frame.");
+        (_imageSize, _channels) = (imageSize, channels);
         hidden = nn.Linear(latentWidth, 4 * latentWidth);
         output = nn.Linear(4 * latentWidth, channels * RegionHeight * RegionWidth);
         RegisterComponents();
     }
 
-    int RegionHeight => imageSize / rows;
+    int RegionHeight => _imageSize / _rows;
 
-    int RegionWidth => imageSize / columns;
+    int RegionWidth => _imageSize / _columns;
 
     /// <summary>Latent states [..., N, D] → frames [..., 3, H, W] in model pixels (not clamped).</summary>
     public override Tensor forward(Tensor latents)
@@ -45,8 +47,8 @@ public sealed class LatentRenderer : nn.Module<Tensor, Tensor>
         var regions = output.forward(nn.functional.gelu(hidden.forward(latents)));
         long k = leading.Length;
         long[] order = [.. Enumerable.Range(0, (int)k).Select(i => (long)i), k + 2, k, k + 3, k + 1, k + 4];
-        return regions.reshape([.. leading, rows, columns, channels, RegionHeight, RegionWidth])
+        return regions.reshape([.. leading, _rows, _columns, _channels, RegionHeight, RegionWidth])
             .permute(order)
-            .reshape([.. leading, channels, imageSize, imageSize]);
+            .reshape([.. leading, _channels, _imageSize, _imageSize]);
     }
 }

@@ -12,28 +12,28 @@ namespace PanGym.WorldModel;
 /// </summary>
 internal sealed class MultimodalTurnPositions
 {
-    readonly long[] temporal;
-    readonly long[] height;
-    readonly long[] width;
-    readonly int turnLength;
+    readonly long[] _temporal;
+    readonly long[] _height;
+    readonly long[] _width;
+    readonly int _turnLength;
 
     public MultimodalTurnPositions(ChatTurnLayout layout, (int Rows, int Columns) grid)
     {
-        turnLength = layout.TurnLength;
-        temporal = new long[turnLength];
-        height = new long[turnLength];
-        width = new long[turnLength];
+        _turnLength = layout.TurnLength;
+        _temporal = new long[_turnLength];
+        _height = new long[_turnLength];
+        _width = new long[_turnLength];
         long next = 0;
-        for (int token = 0; token < turnLength;)
+        for (int token = 0; token < _turnLength;)
         {
             if (token == layout.StateOffset || token == layout.SlotOffset)
             {
                 for (int i = 0; i < layout.LatentTokens; i++, token++)
-                    (temporal[token], height[token], width[token]) = (next, next + i / grid.Columns, next + i % grid.Columns);
+                    (_temporal[token], _height[token], _width[token]) = (next, next + i / grid.Columns, next + i % grid.Columns);
                 next += Math.Max(grid.Rows, grid.Columns);
                 continue;
             }
-            temporal[token] = height[token] = width[token] = next++;
+            _temporal[token] = _height[token] = _width[token] = next++;
             token++;
         }
         Span = next;
@@ -48,11 +48,11 @@ internal sealed class MultimodalTurnPositions
         var values = new long[3 * count];
         for (int i = 0; i < count; i++)
         {
-            long index = firstToken + i, offset = index / turnLength * Span;
-            int inTurn = (int)(index % turnLength);
-            values[i] = offset + temporal[inTurn];
-            values[count + i] = offset + height[inTurn];
-            values[2 * count + i] = offset + width[inTurn];
+            long index = firstToken + i, offset = index / _turnLength * Span;
+            int inTurn = (int)(index % _turnLength);
+            values[i] = offset + _temporal[inTurn];
+            values[count + i] = offset + _height[inTurn];
+            values[2 * count + i] = offset + _width[inTurn];
         }
         return tensor(values, [3, 1, count], device: device);
     }

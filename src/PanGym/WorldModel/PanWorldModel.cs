@@ -3,7 +3,6 @@ using PanGym.Backbone.ImageProcessing;
 using PanGym.Backbone.Qwen25VL;
 using PanGym.Data;
 using PanGym.Gym;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -17,9 +16,11 @@ namespace PanGym.WorldModel;
 /// </summary>
 public sealed class PanWorldModel : nn.Module
 {
+#pragma warning disable IDE1006 // RegisterComponents takes the state-dict key from the field name: these keep the checkpoint's names.
     readonly nn.Module<Tensor, Tensor> encoder;
     readonly LatentDynamics dynamics;
     readonly FlowMatchingDecoder decoder;
+#pragma warning restore IDE1006
 
     /// <summary>Ties the three parts together around <paramref name="backbone"/> (which the model takes ownership of).</summary>
     public PanWorldModel(WorldModelConfig config, Qwen2Model backbone, ITokenizer tokenizer)

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,6 +9,7 @@ namespace PanGym.WorldModel;
 /// </summary>
 internal sealed class TransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
 {
+#pragma warning disable IDE1006 // RegisterComponents takes the state-dict key from the field name: these keep the checkpoint's names.
     readonly LayerNorm norm1;
     readonly LayerNorm contextNorm;
     readonly Linear query;
@@ -17,6 +17,7 @@ internal sealed class TransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
     readonly Linear output;
     readonly LayerNorm norm2;
     readonly Sequential mlp;
+#pragma warning restore IDE1006
     readonly int _heads;
 
     public TransformerBlock(string name, int width, int heads, int contextWidth, int mlpRatio = 4) : base(name)

@@ -1,6 +1,5 @@
 using PanGym.Backbone.ImageProcessing;
 using PanGym.Backbone.Qwen25VL;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PanGym.WorldModel;
@@ -15,9 +14,11 @@ namespace PanGym.WorldModel;
 /// </summary>
 public sealed class VisionTowerEncoder : nn.Module<Tensor, Tensor>
 {
+#pragma warning disable IDE1006 // RegisterComponents takes the state-dict key from the field name: these keep the checkpoint's names.
     readonly Qwen25VLVisionTransformer tower;
     readonly Tensor imageMean;
     readonly Tensor imageStd;
+#pragma warning restore IDE1006
 
     /// <summary>Wraps <paramref name="tower"/> (which it takes ownership of and freezes) for frames of <paramref name="imageSize"/>² pixels.</summary>
     /// <param name="tower">The vision tower.</param>

@@ -1,5 +1,4 @@
 using PanGym.Backbone;
-using TorchSharp;
 using static TorchSharp.torch;
 using PanGym.IO;
 

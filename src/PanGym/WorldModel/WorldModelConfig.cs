@@ -220,9 +220,9 @@ public sealed record WorldModelConfig
             ["tokenizer"] = Tokenizer,
             ["latent_loss_weight"] = LatentLossWeight,
             ["backbone_folder"] = BackboneFolder,
-            ["encoder"] = JsonSerializer.SerializeToNode(Encoder, JsonOptions),
-            ["dynamics"] = JsonSerializer.SerializeToNode(Dynamics, JsonOptions),
-            ["decoder"] = JsonSerializer.SerializeToNode(Decoder, JsonOptions),
+            ["encoder"] = JsonSerializer.SerializeToNode(Encoder, _jsonOptions),
+            ["dynamics"] = JsonSerializer.SerializeToNode(Dynamics, _jsonOptions),
+            ["decoder"] = JsonSerializer.SerializeToNode(Decoder, _jsonOptions),
             ["backbone"] = JsonNode.Parse(Backbone.ToJson()),
             ["vision_language"] = VisionLanguage is null ? null : JsonNode.Parse(VisionLanguage.ToJson()),
         };
@@ -238,7 +238,7 @@ public sealed record WorldModelConfig
             var node = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("the JSON is not an object");
             if ((string?)node["format"] != FormatName) throw new FormatException($"\"format\" is \"{node["format"]}\", expected \"{FormatName}\"");
             if ((int?)node["version"] != FormatVersion) throw new FormatException($"\"version\" is {node["version"]?.ToJsonString() ?? "missing"}, this code reads {FormatVersion}");
-            T Part<T>(string key) => (node[key] ?? throw new FormatException($"\"{key}\" is missing")).Deserialize<T>(JsonOptions)
+            T Part<T>(string key) => (node[key] ?? throw new FormatException($"\"{key}\" is missing")).Deserialize<T>(_jsonOptions)
                 ?? throw new FormatException($"\"{key}\" is null");
             return new WorldModelConfig(
                 (string?)node["preset"] ?? throw new FormatException("\"preset\" is missing"),
@@ -257,7 +257,7 @@ public sealed record WorldModelConfig
         }
     }
 
-    static readonly JsonSerializerOptions JsonOptions = new()
+    static readonly JsonSerializerOptions _jsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },

@@ -136,10 +136,10 @@ internal static class WorldModelWeightsCheck
     static string PartSizes(WorldModelConfig config, string part)
     {
         object sizes = part switch { "encoder" => config.Encoder, "decoder" => config.Decoder, _ => config.Dynamics };
-        return DisplayText.Escape(JsonSerializer.Serialize(sizes, sizes.GetType(), SnakeCase), 240);
+        return DisplayText.Escape(JsonSerializer.Serialize(sizes, sizes.GetType(), _snakeCase), 240);
     }
 
-    static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    static readonly JsonSerializerOptions _snakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     static string Shape(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";
 }

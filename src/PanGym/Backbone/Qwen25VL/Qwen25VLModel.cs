@@ -1,5 +1,4 @@
 using PanGym.Backbone.ImageProcessing;
-using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 

@@ -9,12 +9,12 @@ namespace PanGym.Backbone;
 /// </summary>
 internal static class ByteLevelAlphabet
 {
-    private static readonly char[] CharOfByte = BuildCharOfByte();
-    private static readonly Dictionary<char, byte> ByteOfChar =
-        Enumerable.Range(0, 256).ToDictionary(b => CharOfByte[b], b => (byte)b);
+    private static readonly char[] _charOfByte = BuildCharOfByte();
+    private static readonly Dictionary<char, byte> _byteOfChar =
+        Enumerable.Range(0, 256).ToDictionary(b => _charOfByte[b], b => (byte)b);
 
     /// <summary>The 256 byte characters in GPT-2's vocabulary order (the order of ids 0..255 in GPT-2 and Qwen2).</summary>
-    public static IEnumerable<char> VocabularyOrder => CharOfByte.Order();
+    public static IEnumerable<char> VocabularyOrder => _charOfByte.Order();
 
     /// <summary>The byte-level spelling of <paramref name="text"/>'s UTF-8 bytes.</summary>
     public static string Encode(string text)
@@ -24,13 +24,13 @@ internal static class ByteLevelAlphabet
         {
             for (int i = 0; i < source.Length; i++)
             {
-                chars[i] = CharOfByte[source[i]];
+                chars[i] = _charOfByte[source[i]];
             }
         });
     }
 
     /// <summary>The character that stands for <paramref name="value"/>.</summary>
-    public static char CharFor(byte value) => CharOfByte[value];
+    public static char CharFor(byte value) => _charOfByte[value];
 
     /// <summary>
     /// Appends the bytes a vocabulary token spells. A token with a character outside the alphabet (which only an
@@ -38,9 +38,9 @@ internal static class ByteLevelAlphabet
     /// </summary>
     public static void AppendBytes(string token, List<byte> bytes)
     {
-        if (token.All(ByteOfChar.ContainsKey))
+        if (token.All(_byteOfChar.ContainsKey))
         {
-            bytes.AddRange(token.Select(c => ByteOfChar[c]));
+            bytes.AddRange(token.Select(c => _byteOfChar[c]));
         }
         else
         {

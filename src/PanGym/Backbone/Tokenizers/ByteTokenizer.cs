@@ -13,10 +13,10 @@ public sealed class ByteTokenizer : ITokenizer
     public static IReadOnlyList<string> SpecialTokens { get; } = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"];
 
     private const int FirstSpecialId = 256;
-    private static readonly Dictionary<string, int> IdOfSpecialToken =
+    private static readonly Dictionary<string, int> _idOfSpecialToken =
         SpecialTokens.Select((token, index) => (token, index)).ToDictionary(entry => entry.token, entry => FirstSpecialId + entry.index);
 
-    private readonly AddedTokenSplitter _specialTokens = new(IdOfSpecialToken);
+    private readonly AddedTokenSplitter _specialTokens = new(_idOfSpecialToken);
 
     /// <inheritdoc />
     public int VocabSize => FirstSpecialId + SpecialTokens.Count;
@@ -61,7 +61,7 @@ public sealed class ByteTokenizer : ITokenizer
     public int? TokenToId(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return IdOfSpecialToken.TryGetValue(token, out int special) ? special
+        return _idOfSpecialToken.TryGetValue(token, out int special) ? special
             : token.Length == 1 && token[0] < 0x80 ? token[0]
             : null;
     }

@@ -22,7 +22,7 @@ internal sealed class CodePointRegexSplitter
     /// <summary>The longest one match may run; real pre-tokenizer patterns match in microseconds.</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
 
-    private static readonly Dictionary<UnicodeCategory, char> BmpCharOfCategory = BuildBmpCharOfCategory();
+    private static readonly Dictionary<UnicodeCategory, char> _bmpCharOfCategory = BuildBmpCharOfCategory();
     private readonly Regex _pattern;
     private readonly string _source;
 
@@ -93,7 +93,7 @@ internal sealed class CodePointRegexSplitter
         {
             originalIndex.Add(i);
             standIn.Append(char.IsSurrogatePair(text, i)
-                ? BmpCharOfCategory[CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(text, i))]
+                ? _bmpCharOfCategory[CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(text, i))]
                 : text[i]);
         }
         originalIndex.Add(text.Length);

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PanGym.Backbone;
 using PanGym.IO;
 
 namespace PanGym.Data.Video;

@@ -3,7 +3,7 @@ namespace PanGym.Data.Video;
 /// <summary>The snake-case names of <see cref="ClipRejectionReason"/> used in reports and provenance.</summary>
 public static class ClipRejectionReasons
 {
-    static readonly Dictionary<ClipRejectionReason, string> Names = new()
+    static readonly Dictionary<ClipRejectionReason, string> _names = new()
     {
         [ClipRejectionReason.TooShort] = "too_short",
         [ClipRejectionReason.TooDark] = "too_dark",
@@ -17,14 +17,14 @@ public static class ClipRejectionReasons
 
     /// <summary>The reason's name, for example <c>"too_dark"</c>.</summary>
     public static string Name(ClipRejectionReason reason) =>
-        Names.TryGetValue(reason, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown rejection reason.");
+        _names.TryGetValue(reason, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown rejection reason.");
 
     /// <summary>The reason named <paramref name="name"/>.</summary>
     /// <exception cref="FormatException">No reason has that name.</exception>
     public static ClipRejectionReason Parse(string name) =>
-        Names.FirstOrDefault(pair => pair.Value == name) is { Value: not null } found
+        _names.FirstOrDefault(pair => pair.Value == name) is { Value: not null } found
             ? found.Key
-            : throw new FormatException($"Unknown clip rejection reason \"{name}\"; expected one of {string.Join(", ", Names.Values)}.");
+            : throw new FormatException($"Unknown clip rejection reason \"{name}\"; expected one of {string.Join(", ", _names.Values)}.");
 
     /// <summary>
     /// The first content filter <paramref name="scores"/> fails under <paramref name="config"/>, or null when the clip

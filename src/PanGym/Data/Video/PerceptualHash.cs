@@ -12,7 +12,7 @@ public static class PerceptualHash
 {
     const int Side = 32;
     const int Low = 8;
-    static readonly double[,] Cosines = BuildCosines();
+    static readonly double[,] _cosines = BuildCosines();
 
     /// <summary>The hash of a square luma plane of side <paramref name="size"/> (at least 32).</summary>
     /// <exception cref="ArgumentException">The plane is not <paramref name="size"/>² values, or is smaller than 32×32.</exception>
@@ -39,7 +39,7 @@ public static class PerceptualHash
             for (int u = 0; u < Low; u++)
             {
                 double sum = 0;
-                for (int x = 0; x < Side; x++) sum += small[y, x] * Cosines[u, x];
+                for (int x = 0; x < Side; x++) sum += small[y, x] * _cosines[u, x];
                 rows[y, u] = sum;
             }
         var coefficients = new double[Low * Low];
@@ -47,7 +47,7 @@ public static class PerceptualHash
             for (int u = 0; u < Low; u++)
             {
                 double sum = 0;
-                for (int y = 0; y < Side; y++) sum += rows[y, u] * Cosines[v, y];
+                for (int y = 0; y < Side; y++) sum += rows[y, u] * _cosines[v, y];
                 coefficients[v * Low + u] = sum;
             }
         var withoutDc = coefficients[1..];

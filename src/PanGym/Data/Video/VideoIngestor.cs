@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PanGym.Backbone;
 using PanGym.Gym;
 using PanGym.Media;
 using PanGym.IO;
@@ -42,7 +41,7 @@ public sealed class VideoIngestor
     /// <summary>The data set's <see cref="EpisodeDatasetInfo.Source"/>.</summary>
     public const string DatasetSource = "video";
 
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions _indented = new() { WriteIndented = true };
 
     /// <summary>An ingestor.</summary>
     /// <param name="config">Rate, size, clip length, cut and filter settings.</param>
@@ -189,7 +188,7 @@ public sealed class VideoIngestor
         {
             var report = await IngestSourceAsync(item.Source, run, token).ConfigureAwait(false);
             if (report.Succeeded)
-                AtomicFile.WriteAllText(Path.Combine(reportsFolder, report.Id + ".json"), report.ToJson().ToJsonString(Indented) + "\n");
+                AtomicFile.WriteAllText(Path.Combine(reportsFolder, report.Id + ".json"), report.ToJson().ToJsonString(_indented) + "\n");
             results[item.Index] = report;
             run.FilesDone(1);
         }).ConfigureAwait(false);
@@ -202,7 +201,7 @@ public sealed class VideoIngestor
             throw new VideoIngestException(writer.Folder,
                 $"No video could be ingested into {writer.Folder}: {string.Join(" ", report.Failures.Select(f => f.Error))} " +
                 $"Nothing was completed; what was staged stays in {writer.StagingFolder} for a run with resume.");
-        AtomicFile.WriteAllText(Path.Combine(writer.StagingFolder, ReportFileName), report.ToJson().ToJsonString(Indented) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(writer.StagingFolder, ReportFileName), report.ToJson().ToJsonString(_indented) + "\n");
         return new VideoIngestResult(writer.Complete(), report);
     }
 

@@ -32,8 +32,8 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
     const int MaxCount = int.MaxValue / 2;
 
     /// <summary>How long a rank lets the launcher forward its last lines before it aborts the job (an abort drops output still in flight).</summary>
-    static readonly TimeSpan ForwardingPause = TimeSpan.FromMilliseconds(250);
-    static readonly nint InPlace = -1;
+    static readonly TimeSpan _forwardingPause = TimeSpan.FromMilliseconds(250);
+    static readonly nint _inPlace = -1;
     static int _created;
 
     readonly MPI.Environment _environment;
@@ -119,7 +119,7 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
     {
         Console.Out.Flush();
         Console.Error.Flush();
-        Thread.Sleep(ForwardingPause);
+        Thread.Sleep(_forwardingPause);
         MPI_Abort(MPI_COMM_WORLD, exitCode);
     }
 
@@ -145,7 +145,7 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
             int code;
             using (Enter(string.Format(System.Globalization.CultureInfo.InvariantCulture, description, part.Length)))
             fixed (T* data = part)
-                code = MPI_Allreduce(InPlace, (nint)data, part.Length, datatype, operation, MPI_COMM_WORLD);
+                code = MPI_Allreduce(_inPlace, (nint)data, part.Length, datatype, operation, MPI_COMM_WORLD);
             Check(code, "MPI_Allreduce");
         }
     }

@@ -14,8 +14,8 @@ internal static class MpiLibrary
     /// <summary>An environment variable naming the MPI library to load instead (a path, or a name the loader finds); it must have MPICH's ABI.</summary>
     public const string OverrideVariable = "PANGYM_MPI_LIBRARY";
 
-    static readonly string[] LinuxCandidates = ["libmpich.so.12", "libmpi.so.12", "libmpich.so"];
-    static readonly Lock Gate = new();
+    static readonly string[] _linuxCandidates = ["libmpich.so.12", "libmpi.so.12", "libmpich.so"];
+    static readonly Lock _gate = new();
     static nint _handle;
     static string? _loaded;
 
@@ -23,13 +23,13 @@ internal static class MpiLibrary
     /// <exception cref="MpiNotFoundException">No candidate could be loaded.</exception>
     public static string Load()
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (_loaded is not null) return _loaded;
             string? chosen = System.Environment.GetEnvironmentVariable(OverrideVariable);
             string[] candidates = !string.IsNullOrWhiteSpace(chosen) ? [chosen]
                 : OperatingSystem.IsWindows() ? ["msmpi.dll"]
-                : LinuxCandidates;
+                : _linuxCandidates;
             foreach (string candidate in candidates)
             {
                 if (!NativeLibrary.TryLoad(candidate, out var handle)) continue;
