@@ -108,22 +108,13 @@ internal sealed class DecoderBlock : nn.Module
         long batch = tokens.shape[0], chunks = tokens.shape[1], length = tokens.shape[2];
         var flat = tokens.reshape(batch, chunks * length, _width);
         var qkv = _qkv.forward(flat).chunk(3, dim: -1);
-        var attended = nn.functional.scaled_dot_product_attention(SplitHeads(qkv[0]), SplitHeads(qkv[1]), SplitHeads(qkv[2]), mask);
-        return _attnOut.forward(MergeHeads(attended)).reshape(batch, chunks, length, _width);
+        return _attnOut.forward(MultiHeadAttention.Attend(qkv[0], qkv[1], qkv[2], _heads, mask)).reshape(batch, chunks, length, _width);
     }
 
     /// <summary>Attention from patch tokens [B·C, T, W] to latent tokens [B·C, N, W], each chunk to its own state.</summary>
     private Tensor CrossAttention(Tensor queries, Tensor memory)
     {
         var keyValues = _crossKv.forward(memory).chunk(2, dim: -1);
-        var attended = nn.functional.scaled_dot_product_attention(
-            SplitHeads(_crossQ.forward(queries)), SplitHeads(keyValues[0]), SplitHeads(keyValues[1]));
-        return _crossOut.forward(MergeHeads(attended));
+        return _crossOut.forward(MultiHeadAttention.Attend(_crossQ.forward(queries), keyValues[0], keyValues[1], _heads));
     }
-
-    /// <summary>[B, L, W] → [B, heads, L, W / heads].</summary>
-    private Tensor SplitHeads(Tensor x) => x.reshape(x.shape[0], x.shape[1], _heads, _width / _heads).transpose(1, 2);
-
-    /// <summary>[B, heads, L, W / heads] → [B, L, W].</summary>
-    private Tensor MergeHeads(Tensor x) => x.transpose(1, 2).reshape(x.shape[0], x.shape[2], _width);
 }

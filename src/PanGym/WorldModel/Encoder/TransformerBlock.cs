@@ -41,16 +41,8 @@ internal sealed class TransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
     {
         var h = norm1.forward(x);
         var source = context is null ? h : contextNorm.forward(context);
-        x = x + output.forward(Attend(query.forward(h), keyValue.forward(source), mask));
+        var keyValues = keyValue.forward(source).chunk(2, -1);
+        x = x + output.forward(MultiHeadAttention.Attend(query.forward(h), keyValues[0], keyValues[1], _heads, mask));
         return x + mlp.forward(norm2.forward(x));
-    }
-
-    Tensor Attend(Tensor q, Tensor kv, Tensor? mask)
-    {
-        long batch = q.shape[0], tokens = q.shape[1], width = q.shape[2];
-        var kvParts = kv.chunk(2, -1);
-        Tensor Heads(Tensor t) => t.reshape(batch, t.shape[1], _heads, width / _heads).transpose(1, 2);
-        var attended = nn.functional.scaled_dot_product_attention(Heads(q), Heads(kvParts[0]), Heads(kvParts[1]), mask);
-        return attended.transpose(1, 2).reshape(batch, tokens, width);
     }
 }
