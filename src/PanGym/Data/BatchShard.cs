@@ -63,7 +63,7 @@ public sealed record BatchShard
     {
         ArgumentNullException.ThrowIfNull(global);
         if (global.dim() == 0 || global.shape[0] != Total)
-            throw new ArgumentException($"Expected a first axis of the global batch's {Total} rows; got [{string.Join(", ", global.shape)}].", nameof(global));
+            throw new ArgumentException($"Expected a first axis of the global batch's {Total} rows; got {TensorShape.Format(global.shape)}.", nameof(global));
         return IsWhole ? global : global.narrow(0, Offset, Count);
     }
 
@@ -81,7 +81,7 @@ public sealed record BatchShard
     Tensor Draw(ReadOnlySpan<long> shape, Func<long[], Tensor> draw)
     {
         if (shape.Length == 0 || shape[0] != Count)
-            throw new ArgumentException($"Expected a first axis of this shard's {Count} rows; got [{string.Join(", ", shape.ToArray())}].", nameof(shape));
+            throw new ArgumentException($"Expected a first axis of this shard's {Count} rows; got {TensorShape.Format(shape.ToArray())}.", nameof(shape));
         long[] global = shape.ToArray();
         global[0] = Total;
         return Rows(draw(global));

@@ -165,7 +165,7 @@ public sealed class EpisodeDataset
         long[] expected = [episode.Steps + 1, Info.FrameHeight, Info.FrameWidth, Image.Channels];
         if (!frames.Shape.SequenceEqual(expected))
             throw new EpisodeDatasetException(file.Path,
-                $"{what} holds frames of shape [{string.Join(", ", frames.Shape)}], expected [{string.Join(", ", expected)}] " +
+                $"{what} holds frames of shape {TensorShape.Format(frames.Shape)}, expected {TensorShape.Format(expected)} " +
                 $"({episode.Steps} steps + 1 frames of {Info.FrameHeight}×{Info.FrameWidth} RGB, as episodes.jsonl and dataset.json say).");
         if (file.Metadata.TryGetValue(EpisodeDatasetJson.IdMetadataKey, out var id) && id != episode.Id)
             throw new EpisodeDatasetException(file.Path, $"{what} belongs to episode \"{id}\" (its metadata says so), not {episode.Id}.");

@@ -202,7 +202,7 @@ public sealed class EpisodeDatasetWriter : IDisposable
             throw new ArgumentException($"Episode frames must be uint8, got {frames.dtype}.", nameof(frames));
         if (!frames.shape.SequenceEqual(expected))
             throw new ArgumentException(
-                $"Episode frames must be [T+1, H, W, 3] = [{string.Join(", ", expected)}] for {steps} actions and {Info.FrameHeight}×{Info.FrameWidth} frames; got [{string.Join(", ", frames.shape)}].",
+                $"Episode frames must be [T+1, H, W, 3] = {TensorShape.Format(expected)} for {steps} actions and {Info.FrameHeight}×{Info.FrameWidth} frames; got {TensorShape.Format(frames.shape)}.",
                 nameof(frames));
     }
 

@@ -15,7 +15,7 @@ public static class ModelPixels
     {
         ArgumentNullException.ThrowIfNull(frames);
         if (frames.dtype != ScalarType.Byte || frames.dim() < 3 || frames.shape[^1] != 3)
-            throw new ArgumentException($"Frames must be uint8 [..., H, W, 3]; got {frames.dtype} [{string.Join(", ", frames.shape)}].", nameof(frames));
+            throw new ArgumentException($"Frames must be uint8 [..., H, W, 3]; got {frames.dtype} {TensorShape.Format(frames.shape)}.", nameof(frames));
         using var scope = NewDisposeScope();
         long n = frames.dim();
         long[] order = [.. Enumerable.Range(0, (int)n - 3).Select(d => (long)d), n - 1, n - 3, n - 2];
@@ -28,7 +28,7 @@ public static class ModelPixels
     {
         ArgumentNullException.ThrowIfNull(pixels);
         if (!pixels.is_floating_point() || pixels.dim() < 3 || pixels.shape[^3] != 3)
-            throw new ArgumentException($"Pixels must be floating point [..., 3, H, W]; got {pixels.dtype} [{string.Join(", ", pixels.shape)}].", nameof(pixels));
+            throw new ArgumentException($"Pixels must be floating point [..., 3, H, W]; got {pixels.dtype} {TensorShape.Format(pixels.shape)}.", nameof(pixels));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         long n = pixels.dim();

@@ -115,13 +115,13 @@ public sealed class Image : IEquatable<Image>
         if (t.dtype == ScalarType.Byte)
         {
             if (t.dim() != 3 || t.shape[2] != Channels)
-                throw new ArgumentException($"A uint8 frame tensor must be [H, W, 3]; got [{string.Join(", ", t.shape)}].");
+                throw new ArgumentException($"A uint8 frame tensor must be [H, W, 3]; got {TensorShape.Format(t.shape)}.");
             hwc = t;
         }
         else
         {
             if (t.dim() != 3 || t.shape[0] != Channels)
-                throw new ArgumentException($"A float frame tensor must be [3, H, W]; got [{string.Join(", ", t.shape)}].");
+                throw new ArgumentException($"A float frame tensor must be [3, H, W]; got {TensorShape.Format(t.shape)}.");
             hwc = t.to_type(ScalarType.Float32).clamp(0f, 1f).mul(255f).round().to_type(ScalarType.Byte).permute(1, 2, 0);
         }
         var data = hwc.contiguous().data<byte>().ToArray();

@@ -165,12 +165,12 @@ internal sealed record SafetensorsHeader(
         }
         catch (OverflowException)
         {
-            throw new SafetensorsFormatException(path, $"tensor '{name}': byte size of shape [{string.Join(", ", shape)}] overflows 64 bits");
+            throw new SafetensorsFormatException(path, $"tensor '{name}': byte size of shape {TensorShape.Format(shape)} overflows 64 bits");
         }
         if (expectedBytes != offsets[1] - offsets[0])
         {
             throw new SafetensorsFormatException(path,
-                $"tensor '{name}': dtype {dtypeName} and shape [{string.Join(", ", shape)}] need {expectedBytes} bytes, " +
+                $"tensor '{name}': dtype {dtypeName} and shape {TensorShape.Format(shape)} need {expectedBytes} bytes, " +
                 $"but data_offsets [{offsets[0]}, {offsets[1]}] span {offsets[1] - offsets[0]}");
         }
         if (offsets[1] > dataLength)

@@ -43,9 +43,9 @@ public sealed class LatentLinearProbe : IDisposable
     {
         ArgumentNullException.ThrowIfNull(latents);
         ArgumentNullException.ThrowIfNull(targets);
-        if (latents.dim() != 3) throw new ArgumentException($"Latents must be [M, N, D]; got [{string.Join(", ", latents.shape)}].", nameof(latents));
+        if (latents.dim() != 3) throw new ArgumentException($"Latents must be [M, N, D]; got {TensorShape.Format(latents.shape)}.", nameof(latents));
         if (targets.dim() != 2 || targets.shape[0] != latents.shape[0])
-            throw new ArgumentException($"Targets must be [M, K] with M = {latents.shape[0]}; got [{string.Join(", ", targets.shape)}].", nameof(targets));
+            throw new ArgumentException($"Targets must be [M, K] with M = {latents.shape[0]}; got {TensorShape.Format(targets.shape)}.", nameof(targets));
         if (latents.shape[0] < 2) throw new ArgumentException("A probe needs at least two samples.", nameof(latents));
         if (!(ridge >= 0)) throw new ArgumentOutOfRangeException(nameof(ridge), ridge, "The ridge penalty must be non-negative.");
         using var noGrad = no_grad();
@@ -70,7 +70,7 @@ public sealed class LatentLinearProbe : IDisposable
     {
         ArgumentNullException.ThrowIfNull(latents);
         if (latents.dim() != 3 || latents.shape[1] != LatentTokens || latents.shape[2] != LatentWidth)
-            throw new ArgumentException($"Latents must be [B, {LatentTokens}, {LatentWidth}]; got [{string.Join(", ", latents.shape)}].", nameof(latents));
+            throw new ArgumentException($"Latents must be [B, {LatentTokens}, {LatentWidth}]; got {TensorShape.Format(latents.shape)}.", nameof(latents));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var device = latents.device;

@@ -7,29 +7,25 @@ namespace PanGym.Imagination;
 /// <summary>
 /// Goal-image similarity in pixel space: the reward of an imagined step is minus the mean squared error between its
 /// decoded frame and a goal frame (in model pixels, [−1, 1]). Needs decoded frames, so every imagined step pays for the
-/// decoder's K passes. Optionally the step terminates, with <see cref="SuccessReward"/>, once the error falls to
+/// decoder's K passes. Optionally the step terminates, with <see cref="GoalDistanceReward.SuccessReward"/>, once the error falls to
 /// <see cref="SuccessError"/>.
 /// </summary>
-public sealed class PixelGoalReward : IImaginedReward, IDisposable
+public sealed class PixelGoalReward : GoalDistanceReward
 {
-    readonly Tensor _goal;
-
     /// <summary>A reward towards <paramref name="goalFrame"/>, model pixels [3, H, W] or [1, 3, H, W] (copied).</summary>
     /// <param name="goalFrame">The goal frame in [−1, 1].</param>
     /// <param name="successError">Mean squared error at or below which the goal counts as reached; null: never.</param>
     /// <param name="successReward">Reward of the step that reaches the goal.</param>
     public PixelGoalReward(Tensor goalFrame, double? successError = null, double successReward = 0.0)
+        : base(Checked(goalFrame), successError, successReward, nameof(successError)) => SuccessError = successError;
+
+    static Tensor Checked(Tensor goalFrame)
     {
         ArgumentNullException.ThrowIfNull(goalFrame);
         if (goalFrame.dim() == 4 && goalFrame.shape[0] == 1) goalFrame = goalFrame.squeeze(0);
         if (goalFrame.dim() != 3 || goalFrame.shape[0] != Image.Channels)
-            throw new ArgumentException($"The goal frame must be [3, H, W] or [1, 3, H, W]; got [{string.Join(", ", goalFrame.shape)}].", nameof(goalFrame));
-        if (successError is { } e && !(e >= 0))
-            throw new ArgumentOutOfRangeException(nameof(successError), e, "The success error must be non-negative.");
-        if (!double.IsFinite(successReward)) throw new ArgumentOutOfRangeException(nameof(successReward), successReward, "The success reward must be finite.");
-        _goal = goalFrame.detach().to_type(ScalarType.Float32).clone().DetachFromDisposeScope();
-        SuccessError = successError;
-        SuccessReward = successReward;
+            throw new ArgumentException($"The goal frame must be [3, H, W] or [1, 3, H, W]; got {TensorShape.Format(goalFrame.shape)}.", nameof(goalFrame));
+        return goalFrame;
     }
 
     /// <summary>A reward towards <paramref name="goal"/>, converted as <paramref name="model"/> converts its frames.</summary>
@@ -44,25 +40,15 @@ public sealed class PixelGoalReward : IImaginedReward, IDisposable
     /// <summary>Mean squared error at which the goal counts as reached; null: never.</summary>
     public double? SuccessError { get; }
 
-    /// <summary>Reward of the step that reaches the goal.</summary>
-    public double SuccessReward { get; }
+    /// <inheritdoc />
+    public override bool NeedsFrames => true;
 
     /// <inheritdoc />
-    public bool NeedsFrames => true;
-
-    /// <inheritdoc />
-    public StepRewards Evaluate(ImaginedStep step)
+    protected override Tensor Distances(ImaginedStep step)
     {
-        ArgumentNullException.ThrowIfNull(step);
         var frames = step.Frames ?? throw new ArgumentException("PixelGoalReward reads decoded frames, but the step carries none.", nameof(step));
-        if (frames.dim() != 4 || !frames.shape[1..].SequenceEqual(_goal.shape))
-            throw new ArgumentException($"Frames must be [B, {string.Join(", ", _goal.shape)}] like the goal; got [{string.Join(", ", frames.shape)}].", nameof(step));
-        using var scope = NewDisposeScope();
-        var errors = (frames.to_type(ScalarType.Float32) - _goal.to(frames.device)).square().mean([1, 2, 3])
-            .to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        return StepRewards.FromDistances(errors, SuccessError, SuccessReward);
+        if (frames.dim() != 4 || !frames.shape[1..].SequenceEqual(GoalTensor.shape))
+            throw new ArgumentException($"Frames must be [B, {string.Join(", ", GoalTensor.shape)}] like the goal; got {TensorShape.Format(frames.shape)}.", nameof(step));
+        return (frames.to_type(ScalarType.Float32) - GoalTensor.to(frames.device)).square().mean([1, 2, 3]);
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _goal.Dispose();
 }

@@ -143,7 +143,7 @@ public sealed class PanWorldModel : nn.Module
     public static Image[] FromModelPixels(Tensor pixels)
     {
         ArgumentNullException.ThrowIfNull(pixels);
-        if (pixels.dim() != 4) throw new ArgumentException($"Model pixels must be [B, 3, H, W]; got [{string.Join(", ", pixels.shape)}].", nameof(pixels));
+        if (pixels.dim() != 4) throw new ArgumentException($"Model pixels must be [B, 3, H, W]; got {TensorShape.Format(pixels.shape)}.", nameof(pixels));
         using var scope = NewDisposeScope();
         var bytes = ModelPixels.ToBytes(pixels.cpu()).data<byte>().ToArray();
         int height = (int)pixels.shape[2], width = (int)pixels.shape[3], frameBytes = height * width * Image.Channels;
@@ -213,13 +213,13 @@ public sealed class PanWorldModel : nn.Module
         ArgumentNullException.ThrowIfNull(frames);
         int size = Config.ImageSize;
         if (frames.dim() != 5 || frames.shape[1] < 2 || frames.shape[2] != 3 || frames.shape[3] != size || frames.shape[4] != size)
-            throw new ArgumentException($"Training frames must be [B, L + 1, 3, {size}, {size}] with L ≥ 1; got [{string.Join(", ", frames.shape)}].", nameof(frames));
+            throw new ArgumentException($"Training frames must be [B, L + 1, 3, {size}, {size}] with L ≥ 1; got {TensorShape.Format(frames.shape)}.", nameof(frames));
         long batch = frames.shape[0];
         int steps = (int)frames.shape[1] - 1;
         var states = encoder.forward(frames.flatten(0, 1)).unflatten(0, [batch, steps + 1]);
         if (history is not null && !history.shape.SequenceEqual([batch, steps, Config.Dynamics.LatentTokens, Config.Dynamics.LatentWidth]))
             throw new ArgumentException(
-                $"The history must be [B, L, N, D] = [{batch}, {steps}, {Config.Dynamics.LatentTokens}, {Config.Dynamics.LatentWidth}]; got [{string.Join(", ", history.shape)}].",
+                $"The history must be [B, L, N, D] = [{batch}, {steps}, {Config.Dynamics.LatentTokens}, {Config.Dynamics.LatentWidth}]; got {TensorShape.Format(history.shape)}.",
                 nameof(history));
         var read = (history ?? states.narrow(1, 0, steps)).detach();
         var predicted = dynamics.PredictSequence(read, actions);
@@ -228,7 +228,7 @@ public sealed class PanWorldModel : nn.Module
         int firstRow = shard?.Offset ?? 0;
         var teacher = tensor(Enumerable.Range(firstRow, (int)batch).Select(i => i % 2 == 1).ToArray(), device: frames.device).reshape(batch, 1, 1, 1);
         if (contexts is not null && !contexts.shape.SequenceEqual([batch, steps, 3, size, size]))
-            throw new ArgumentException($"The decoder's contexts must be [B, L, 3, H, W] = [{batch}, {steps}, 3, {size}, {size}]; got [{string.Join(", ", contexts.shape)}].", nameof(contexts));
+            throw new ArgumentException($"The decoder's contexts must be [B, L, 3, H, W] = [{batch}, {steps}, 3, {size}, {size}]; got {TensorShape.Format(contexts.shape)}.", nameof(contexts));
         var flow = FlowLoss(frames, contexts?.detach(), where(teacher, encoded, predicted), generator, shard);
         var latent = nn.functional.mse_loss(predicted, encoded);
         var reconstruction = nn.functional.mse_loss(decoder.Renderer.forward(states), frames);

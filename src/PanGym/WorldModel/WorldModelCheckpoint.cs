@@ -61,8 +61,8 @@ public static class WorldModelCheckpoint
         var problems = new List<string>();
         foreach (var (name, tensor) in expected)
         {
-            if (!weights.Tensors.TryGetValue(name, out var info)) problems.Add($"missing tensor {name} {Shape(tensor.shape)}");
-            else if (!info.Shape.SequenceEqual(tensor.shape)) problems.Add($"tensor {name} has shape {Shape(info.Shape)}, the config needs {Shape(tensor.shape)}");
+            if (!weights.Tensors.TryGetValue(name, out var info)) problems.Add($"missing tensor {name} {TensorShape.Format(tensor.shape)}");
+            else if (!info.Shape.SequenceEqual(tensor.shape)) problems.Add($"tensor {name} has shape {TensorShape.Format(info.Shape)}, the config needs {TensorShape.Format(tensor.shape)}");
         }
         problems.AddRange(weights.Tensors.Keys.Where(name => !expected.ContainsKey(name)).Select(name => $"unexpected tensor {name}"));
         if (problems.Count > 0)
@@ -102,5 +102,4 @@ public static class WorldModelCheckpoint
         }
     }
 
-    static string Shape(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";
 }

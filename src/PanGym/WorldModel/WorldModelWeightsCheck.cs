@@ -76,8 +76,8 @@ internal static class WorldModelWeightsCheck
         var problems = new List<string>();
         foreach (var (name, shape) in expected)
         {
-            if (!weights.Tensors.TryGetValue(name, out var info)) problems.Add($"{name} {Shape(shape)} is missing");
-            else if (!info.Shape.SequenceEqual(shape)) problems.Add($"{name} is {Shape(info.Shape)}, the config's backbone needs {Shape(shape)}");
+            if (!weights.Tensors.TryGetValue(name, out var info)) problems.Add($"{name} {TensorShape.Format(shape)} is missing");
+            else if (!info.Shape.SequenceEqual(shape)) problems.Add($"{name} is {TensorShape.Format(info.Shape)}, the config's backbone needs {TensorShape.Format(shape)}");
             if (problems.Count > 5) break;
         }
         problems.AddRange(weights.Tensors.Keys.Where(n => n.StartsWith(BackbonePrefix, StringComparison.Ordinal) && !expected.ContainsKey(n))
@@ -141,5 +141,4 @@ internal static class WorldModelWeightsCheck
 
     static readonly JsonSerializerOptions _snakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    static string Shape(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";
 }

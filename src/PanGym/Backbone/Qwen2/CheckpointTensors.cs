@@ -42,12 +42,12 @@ internal static class CheckpointTensors
         {
             if (!weights.FileOfTensor.TryGetValue(name, out var file))
             {
-                problems.Add($"missing {name} (expected shape {Shape(parameter.shape)})");
+                problems.Add($"missing {name} (expected shape {TensorShape.Format(parameter.shape)})");
                 continue;
             }
             var info = file.Tensors[name];
             if (!info.Shape.SequenceEqual(parameter.shape))
-                problems.Add($"mis-shaped {name}: expected {Shape(parameter.shape)}, found {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
+                problems.Add($"mis-shaped {name}: expected {TensorShape.Format(parameter.shape)}, found {TensorShape.Format(info.Shape)} in {Path.GetFileName(file.Path)}");
             else if (!TorchDtypeNames.IsFloatingPoint(info.DType) && info.DType != ScalarType.Float64)
                 problems.Add($"{name} has dtype {info.DType} in {Path.GetFileName(file.Path)}; expected a floating-point tensor");
         }
@@ -59,10 +59,10 @@ internal static class CheckpointTensors
             {
                 var embeddingShape = parameters[tiedEmbeddingName].shape;
                 if (!info.Shape.SequenceEqual(embeddingShape))
-                    problems.Add($"mis-shaped {name} (tied to the embedding): expected {Shape(embeddingShape)}, found {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
+                    problems.Add($"mis-shaped {name} (tied to the embedding): expected {TensorShape.Format(embeddingShape)}, found {TensorShape.Format(info.Shape)} in {Path.GetFileName(file.Path)}");
                 continue;
             }
-            problems.Add($"unexpected {name} with shape {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
+            problems.Add($"unexpected {name} with shape {TensorShape.Format(info.Shape)} in {Path.GetFileName(file.Path)}");
         }
         if (problems.Count > 0)
             throw new InvalidInputException(folder, $"The checkpoint in {folder} does not match its config.json ({problems.Count} problem(s)):\n  " + string.Join("\n  ", problems));
@@ -76,5 +76,4 @@ internal static class CheckpointTensors
             throw new InvalidInputException(weights.FileOfTensor[HeadName].Path, $"{HeadName} is stored and differs from {embeddingName}, but tie_word_embeddings is true: set tie_word_embeddings to false in config.json, or remove {HeadName}.");
     }
 
-    private static string Shape(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";
 }

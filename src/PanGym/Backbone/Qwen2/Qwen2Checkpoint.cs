@@ -126,12 +126,12 @@ public static class Qwen2Checkpoint
         {
             if (!weights.FileOfTensor.TryGetValue(name, out var file))
             {
-                problems.Add($"missing {name} (expected shape {Shape(shape)})");
+                problems.Add($"missing {name} (expected shape {TensorShape.Format(shape)})");
                 continue;
             }
             var info = file.Tensors[name];
             if (!info.Shape.SequenceEqual(shape))
-                problems.Add($"mis-shaped {name}: expected {Shape(shape)}, found {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
+                problems.Add($"mis-shaped {name}: expected {TensorShape.Format(shape)}, found {TensorShape.Format(info.Shape)} in {Path.GetFileName(file.Path)}");
             else if (!IsFloatingPoint(info.DType))
                 problems.Add($"{name} has dtype {info.DType} in {Path.GetFileName(file.Path)}; expected a floating-point tensor");
         }
@@ -143,10 +143,10 @@ public static class Qwen2Checkpoint
             {
                 var embeddingShape = expected[EmbeddingName];
                 if (!info.Shape.SequenceEqual(embeddingShape))
-                    problems.Add($"mis-shaped {name} (tied to the embedding): expected {Shape(embeddingShape)}, found {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
+                    problems.Add($"mis-shaped {name} (tied to the embedding): expected {TensorShape.Format(embeddingShape)}, found {TensorShape.Format(info.Shape)} in {Path.GetFileName(file.Path)}");
                 continue;
             }
-            problems.Add($"unexpected {name} with shape {Shape(info.Shape)} in {Path.GetFileName(file.Path)}");
+            problems.Add($"unexpected {name} with shape {TensorShape.Format(info.Shape)} in {Path.GetFileName(file.Path)}");
         }
         if (problems.Count > 0)
             throw new InvalidInputException(folder, $"The checkpoint in {folder} does not match its config.json ({problems.Count} problem(s)):\n  " +
@@ -192,5 +192,4 @@ public static class Qwen2Checkpoint
     private static bool IsShardName(string name) =>
         System.Text.RegularExpressions.Regex.IsMatch(name, @"^model-\d{5}-of-\d{5}\.safetensors$");
 
-    private static string Shape(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";
 }

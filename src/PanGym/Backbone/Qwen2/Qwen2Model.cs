@@ -96,7 +96,7 @@ public sealed class Qwen2Model : nn.Module
     public Tensor ForwardEmbeddings(Tensor inputsEmbeds, KvCache? cache = null, Tensor? positions = null, Tensor? attentionMask = null)
     {
         if (inputsEmbeds.dim() != 3 || inputsEmbeds.shape[2] != Config.HiddenSize)
-            throw new ArgumentException($"inputsEmbeds must be [B, T, {Config.HiddenSize}], got [{string.Join(", ", inputsEmbeds.shape)}].", nameof(inputsEmbeds));
+            throw new ArgumentException($"inputsEmbeds must be [B, T, {Config.HiddenSize}], got {TensorShape.Format(inputsEmbeds.shape)}.", nameof(inputsEmbeds));
         if (inputsEmbeds.dtype != DType)
             throw new ArgumentException($"inputsEmbeds has dtype {inputsEmbeds.dtype} but the model's weights are {DType}.", nameof(inputsEmbeds));
         var batch = inputsEmbeds.shape[0];
@@ -144,7 +144,7 @@ public sealed class Qwen2Model : nn.Module
             throw new ArgumentException($"positions must be integers, got {positions.dtype}.", nameof(positions));
         var shaped = positions.dim() == 1 ? positions.unsqueeze(0) : positions;
         if (shaped.dim() != 2 || shaped.shape[1] != length || (shaped.shape[0] != batch && shaped.shape[0] != 1))
-            throw new ArgumentException($"positions must be [{length}] or [{batch}, {length}], got [{string.Join(", ", positions.shape)}].", nameof(positions));
+            throw new ArgumentException($"positions must be [{length}] or [{batch}, {length}], got {TensorShape.Format(positions.shape)}.", nameof(positions));
         return shaped;
     }
 
@@ -153,7 +153,7 @@ public sealed class Qwen2Model : nn.Module
     {
         if (positions.dim() != 3) return false;
         if (MultimodalRopeSection is null)
-            throw new ArgumentException($"positions [{string.Join(", ", positions.shape)}] are 3-D (M-RoPE), but this model has no mrope_section: pass [T] or [B, T].", nameof(positions));
+            throw new ArgumentException($"positions {TensorShape.Format(positions.shape)} are 3-D (M-RoPE), but this model has no mrope_section: pass [T] or [B, T].", nameof(positions));
         return true;
     }
 
@@ -162,7 +162,7 @@ public sealed class Qwen2Model : nn.Module
         if (positions.dtype is not (ScalarType.Int64 or ScalarType.Int32))
             throw new ArgumentException($"positions must be integers, got {positions.dtype}.", nameof(positions));
         if (positions.shape[0] != 3 || positions.shape[2] != length || (positions.shape[1] != batch && positions.shape[1] != 1))
-            throw new ArgumentException($"3-D positions must be [3, {batch} or 1, {length}], got [{string.Join(", ", positions.shape)}].", nameof(positions));
+            throw new ArgumentException($"3-D positions must be [3, {batch} or 1, {length}], got {TensorShape.Format(positions.shape)}.", nameof(positions));
         return positions;
     }
 
@@ -182,7 +182,7 @@ public sealed class Qwen2Model : nn.Module
         var shape = mask.shape;
         if (shape.Length == 2 && shape[0] == length && shape[1] == totalLength) return mask.unsqueeze(0).unsqueeze(0);
         if (shape.Length == 4 && (shape[0] == batch || shape[0] == 1) && shape[1] == 1 && shape[2] == length && shape[3] == totalLength) return mask;
-        throw new ArgumentException($"attentionMask must be [{length}, {totalLength}] or [{batch}, 1, {length}, {totalLength}], got [{string.Join(", ", shape)}].", nameof(mask));
+        throw new ArgumentException($"attentionMask must be [{length}, {totalLength}] or [{batch}, 1, {length}, {totalLength}], got {TensorShape.Format(shape)}.", nameof(mask));
     }
 
     private void InitializeWeights()

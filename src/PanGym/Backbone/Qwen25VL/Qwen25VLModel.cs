@@ -112,7 +112,7 @@ public sealed class Qwen25VLModel : nn.Module
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(cache);
-        if (ids.dim() != 2) throw new ArgumentException($"Decode ids must be [B, k], got [{string.Join(", ", ids.shape)}].", nameof(ids));
+        if (ids.dim() != 2) throw new ArgumentException($"Decode ids must be [B, k], got {TensorShape.Format(ids.shape)}.", nameof(ids));
         using var scope = NewDisposeScope();
         long length = ids.shape[1], first = cache.Length + ropeDelta;
         var positions = arange(first, first + length, dtype: ScalarType.Int64, device: Device).view(1, 1, length).expand(3, 1, length);

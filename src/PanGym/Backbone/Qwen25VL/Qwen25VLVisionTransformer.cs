@@ -73,7 +73,7 @@ public sealed class Qwen25VLVisionTransformer : nn.Module
         long patches = grids.Sum(grid => (long)grid.Patches);
         if (pixelValues.dim() != 2 || pixelValues.shape[0] != patches || pixelValues.shape[1] != Config.PatchRowWidth)
             throw new ArgumentException(
-                $"pixel_values must be [{patches}, {Config.PatchRowWidth}] for grids {string.Join(" ", grids.Select(grid => $"({grid.T}, {grid.H}, {grid.W})"))}, got [{string.Join(", ", pixelValues.shape)}].",
+                $"pixel_values must be [{patches}, {Config.PatchRowWidth}] for grids {string.Join(" ", grids.Select(grid => $"({grid.T}, {grid.H}, {grid.W})"))}, got {TensorShape.Format(pixelValues.shape)}.",
                 nameof(pixelValues));
         var layout = VisionPatchLayout.For(grids, Config);
 

@@ -205,7 +205,7 @@ public sealed class FlowMatchingDecoder : nn.Module
         if (contextFrame.shape[0] != batch)
             throw new ArgumentException($"{nameof(contextFrame)} has batch {contextFrame.shape[0]}, {nameof(chunks)} has {batch}.", nameof(contextFrame));
         if (contextTau.dim() != 1 || contextTau.shape[0] != batch)
-            throw new ArgumentException($"{nameof(contextTau)} must be [B] = [{batch}]; got {Shape(contextTau)}.", nameof(contextTau));
+            throw new ArgumentException($"{nameof(contextTau)} must be [B] = [{batch}]; got {TensorShape.Format(contextTau.shape)}.", nameof(contextTau));
         using var scope = NewDisposeScope();
         var contextLatents = _contextLatent.unsqueeze(0).unsqueeze(0).expand(batch, 1, -1, -1);
         var velocity = Clean(
@@ -345,11 +345,11 @@ public sealed class FlowMatchingDecoder : nn.Module
         if (chunks > Config.MaxChunks)
             throw new ArgumentException($"{chunksName} has {chunks} chunks; this decoder takes at most MaxChunks = {Config.MaxChunks}.", chunksName);
         if (tau.dim() != 2 || tau.shape[0] != batch || tau.shape[1] != chunks)
-            throw new ArgumentException($"{nameof(tau)} must be [B, C] = [{batch}, {chunks}]; got {Shape(tau)}.", nameof(tau));
+            throw new ArgumentException($"{nameof(tau)} must be [B, C] = [{batch}, {chunks}]; got {TensorShape.Format(tau.shape)}.", nameof(tau));
         if (latents.dim() != 4 || latents.shape[0] != batch || latents.shape[1] != chunks
             || latents.shape[2] != Config.LatentTokens || latents.shape[3] != Config.LatentWidth)
             throw new ArgumentException(
-                $"{nameof(latents)} must be [B, C, N, D] = [{batch}, {chunks}, {Config.LatentTokens}, {Config.LatentWidth}]; got {Shape(latents)}.",
+                $"{nameof(latents)} must be [B, C, N, D] = [{batch}, {chunks}, {Config.LatentTokens}, {Config.LatentWidth}]; got {TensorShape.Format(latents.shape)}.",
                 nameof(latents));
         return (batch, chunks);
     }
@@ -358,22 +358,21 @@ public sealed class FlowMatchingDecoder : nn.Module
     {
         if (frames.dim() != 5 || frames.shape[2] != Config.Channels || frames.shape[3] != Config.ImageSize || frames.shape[4] != Config.ImageSize)
             throw new ArgumentException(
-                $"{name} must be [B, C, {Config.Channels}, {Config.ImageSize}, {Config.ImageSize}]; got {Shape(frames)}.", name);
+                $"{name} must be [B, C, {Config.Channels}, {Config.ImageSize}, {Config.ImageSize}]; got {TensorShape.Format(frames.shape)}.", name);
     }
 
     internal void CheckFrame(Tensor frame, string name)
     {
         if (frame.dim() != 4 || frame.shape[1] != Config.Channels || frame.shape[2] != Config.ImageSize || frame.shape[3] != Config.ImageSize)
             throw new ArgumentException(
-                $"{name} must be [B, {Config.Channels}, {Config.ImageSize}, {Config.ImageSize}]; got {Shape(frame)}.", name);
+                $"{name} must be [B, {Config.Channels}, {Config.ImageSize}, {Config.ImageSize}]; got {TensorShape.Format(frame.shape)}.", name);
     }
 
     internal void CheckLatent(Tensor latent, long batch, string name)
     {
         if (latent.dim() != 3 || latent.shape[0] != batch || latent.shape[1] != Config.LatentTokens || latent.shape[2] != Config.LatentWidth)
             throw new ArgumentException(
-                $"{name} must be [B, N, D] = [{batch}, {Config.LatentTokens}, {Config.LatentWidth}]; got {Shape(latent)}.", name);
+                $"{name} must be [B, N, D] = [{batch}, {Config.LatentTokens}, {Config.LatentWidth}]; got {TensorShape.Format(latent.shape)}.", name);
     }
 
-    private static string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";
 }

@@ -70,7 +70,7 @@ public static class FlowPath
         {
             if (tau.shape[axis] != data.shape[axis])
                 throw new ArgumentException(
-                    $"tau [{string.Join(", ", tau.shape)}] does not match the leading axes of the data [{string.Join(", ", data.shape)}].", nameof(tau));
+                    $"tau {TensorShape.Format(tau.shape)} does not match the leading axes of the data {TensorShape.Format(data.shape)}.", nameof(tau));
         }
         var shape = tau.shape.Concat(Enumerable.Repeat(1L, (int)(data.dim() - tau.dim()))).ToArray();
         return tau.reshape(shape);

@@ -129,7 +129,7 @@ public sealed class LatentDynamics : nn.Module
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(actions);
-        if (state.dim() != 3) throw new ArgumentException($"A state batch must be [B, N, D]; got [{string.Join(", ", state.shape)}].", nameof(state));
+        if (state.dim() != 3) throw new ArgumentException($"A state batch must be [B, N, D]; got {TensorShape.Format(state.shape)}.", nameof(state));
         if (state.shape[0] != history.BatchSize)
             throw new ArgumentException($"The history holds {history.BatchSize} trajectories but {state.shape[0]} states were given.", nameof(state));
         if (actions.Count != history.BatchSize)
@@ -202,7 +202,7 @@ public sealed class LatentDynamics : nn.Module
     {
         ArgumentNullException.ThrowIfNull(states);
         if (states.dim() != 4 || states.shape[2] != Config.LatentTokens || states.shape[3] != Config.LatentWidth)
-            throw new ArgumentException($"States must be [B, L, {Config.LatentTokens}, {Config.LatentWidth}]; got [{string.Join(", ", states.shape)}].", nameof(states));
+            throw new ArgumentException($"States must be [B, L, {Config.LatentTokens}, {Config.LatentWidth}]; got {TensorShape.Format(states.shape)}.", nameof(states));
         if (states.shape[0] != actionRows)
             throw new ArgumentException($"Got {states.shape[0]} state sequences but {actionRows} action sequences.", nameof(states));
         return ((int)states.shape[0], (int)states.shape[1]);

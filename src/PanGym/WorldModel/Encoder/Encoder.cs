@@ -57,7 +57,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor frames)
     {
         if (frames.dim() != 4 || frames.shape[1] != Channels || frames.shape[2] != Config.ImageSize || frames.shape[3] != Config.ImageSize)
-            throw new ArgumentException($"The encoder takes frames [B, 3, {Config.ImageSize}, {Config.ImageSize}]; got [{string.Join(", ", frames.shape)}].");
+            throw new ArgumentException($"The encoder takes frames [B, 3, {Config.ImageSize}, {Config.ImageSize}]; got {TensorShape.Format(frames.shape)}.");
         var patches = patchify.forward(frames).flatten(2).transpose(1, 2) + positions;
         foreach (var block in blocks) patches = block.forward(patches, null);
         using var regions = tensor(_regionMask, [Config.LatentTokens, Config.Patches], device: frames.device);

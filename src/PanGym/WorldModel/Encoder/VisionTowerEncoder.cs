@@ -60,7 +60,7 @@ public sealed class VisionTowerEncoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor frames)
     {
         if (frames.dim() != 4 || frames.shape[1] != 3 || frames.shape[2] != ImageSize || frames.shape[3] != ImageSize)
-            throw new ArgumentException($"The vision-tower encoder takes frames [B, 3, {ImageSize}, {ImageSize}]; got [{string.Join(", ", frames.shape)}].", nameof(frames));
+            throw new ArgumentException($"The vision-tower encoder takes frames [B, 3, {ImageSize}, {ImageSize}]; got {TensorShape.Format(frames.shape)}.", nameof(frames));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var config = tower.Config;

@@ -30,7 +30,7 @@ public static class VideoSampling
         ArgumentNullException.ThrowIfNull(sampler);
         ArgumentNullException.ThrowIfNull(latents);
         if (latents.dim() != 4 || latents.shape[1] == 0)
-            throw new ArgumentException($"latents must be [B, L, N, D] with L ≥ 1; got [{string.Join(", ", latents.shape)}].", nameof(latents));
+            throw new ArgumentException($"latents must be [B, L, N, D] with L ≥ 1; got {TensorShape.Format(latents.shape)}.", nameof(latents));
         using var scope = NewDisposeScope();
         sampler.Reset(contextFrame, generator);
         var frames = new List<Tensor>();
