@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Shows that the core package runs PanEnv without the video stack: builds a throwaway console program in a temp folder
+# that references only src/PanGym/PanGym.csproj, runs a Reset and three Steps of a PanEnv over an untrained tiny
+# world model, then lists its whole package closure (dotnet list package --include-transitive) and fails if
+# FFMpegCore, Polly, ScottPlot or SkiaSharp appears in it. Not run by CI; run it by hand: bash tools/core-closure.sh
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/pangym-core-closure.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+cat > "$work/CoreCheck.csproj" <<EOF
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <NoWarn>\$(NoWarn);NU1603</NoWarn>
+  </PropertyGroup>
+  <ItemGroup>
+    <ProjectReference Include="$repo/src/PanGym/PanGym.csproj" />
+  </ItemGroup>
+  <!-- What a package consumer gets from PanGym's buildTransitive folder: the TorchSharp native-library fix. -->
+  <Import Project="$repo/build/PanGym.targets" />
+</Project>
+EOF
+
+cat > "$work/Program.cs" <<'EOF'
+using PanGym.Gym;
+using PanGym.Imagination;
+using PanGym.WorldModel;
+
+using var model = PanWorldModel.Create(WorldModelConfig.Tiny, seed: 0);
+using var env = new PanEnv(model, new PanEnvOptions(["move the red circle left", "wait"]));
+var start = new Image(model.Config.ImageSize, model.Config.ImageSize);
+var (observation, _) = env.Reset(start, seed: 0);
+Console.WriteLine($"reset: observation {observation.Height}x{observation.Width}");
+foreach (var action in (string[])["move the red circle left", "wait", "move the red circle left"])
+{
+    var step = env.Step(action);
+    Console.WriteLine($"step \"{action}\": observation {step.Observation.Height}x{step.Observation.Width}, reward {step.Reward:F3}");
+}
+EOF
+
+echo "== build and run (references only src/PanGym)"
+dotnet build "$work/CoreCheck.csproj" -c Release -nologo -v quiet 2>&1 | tail -3
+dotnet run --project "$work/CoreCheck.csproj" -c Release --no-build
+
+echo "== dotnet list package --include-transitive"
+listing="$(cd "$work" && dotnet list package --include-transitive)"
+echo "$listing"
+
+forbidden='^[[:space:]]*>[[:space:]]*(FFMpegCore|Polly|ScottPlot|SkiaSharp)([.[:space:]]|$)'
+if grep -Eq "$forbidden" <<<"$listing"; then
+    echo "FAIL: the core's closure holds a video, HTTP-resilience or plotting package:" >&2
+    grep -E "$forbidden" <<<"$listing" >&2
+    exit 1
+fi
+echo "OK: no FFMpegCore, Polly, ScottPlot or SkiaSharp in the core's closure."
