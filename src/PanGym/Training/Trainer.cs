@@ -216,15 +216,15 @@ public sealed class Trainer : IDisposable
     /// Called on rank 0 after each checkpoint is written (the periodic ones and the final one), with every metric so far
     /// (<see cref="Metrics"/>) and the run's curves file (<see cref="TrainingOutput.CurvesFile"/>); null, the default, does
     /// nothing. The core draws no plots: PanGym.Video's <c>TrainingCurves.SavePng</c> fits here as it is, and
-    /// <c>pangym train</c> sets it so, which writes curves.png. An exception it throws ends <see cref="Run"/> as a failed
-    /// checkpoint would (the checkpoint itself is already on disk).
+    /// <c>pangym train</c> sets it so, which writes curves.png. An exception it throws propagates out of <see cref="Run"/>
+    /// (the checkpoint itself is already on disk).
     /// </summary>
     public Action<IReadOnlyList<TrainingMetric>, string>? AfterCheckpoint { get; set; }
 
     /// <summary>
     /// Trains until the step count or the wall-clock budget is reached, or <paramref name="cancellationToken"/> is
-    /// cancelled (checked between steps), then writes a final checkpoint (and calls <see cref="AfterCheckpoint"/>). Progress is reported after
-    /// every step, on the calling thread.
+    /// cancelled (checked between steps), then writes a final checkpoint (and calls <see cref="AfterCheckpoint"/>).
+    /// Progress is reported after every step, on the calling thread.
     /// </summary>
     /// <remarks>
     /// A step that fails before the optimizer has changed a weight (a data file gone bad, an action the model cannot read)
