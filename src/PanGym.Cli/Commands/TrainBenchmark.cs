@@ -176,6 +176,7 @@ internal static class TrainBenchmark
             validationBatches: 0, checkpointEvery: int.MaxValue, logEvery: int.MaxValue);
         string outFolder = Path.Combine(Path.GetDirectoryName(resultFile)!, $"run-{communicator.Size}");
         using var trainer = Trainer.Create(PanGym.WorldModel.PanWorldModel.Create(settings.Model, seed: 0), dataset, config, outFolder, communicator);
+        trainer.AfterCheckpoint = TrainingCurves.SavePng;
         var marks = new Dictionary<long, (long Time, TimeSpan Reduce)>();
         trainer.Run(new InlineProgress<TrainingProgress>(p => marks[p.Step] = (Stopwatch.GetTimestamp(), communicator.SumTime)));
         if (communicator.Rank != 0) return;

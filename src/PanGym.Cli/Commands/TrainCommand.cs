@@ -106,6 +106,7 @@ internal static class TrainCommand
             using var trainer = resume
                 ? Trainer.Resume(outFolder, dataset, communicator, verifyData, parse.GetValue(threadsOption))
                 : Trainer.Create(PanWorldModel.Create(modelConfig!, seed), dataset, config!, outFolder, communicator, verifyData);
+            trainer.AfterCheckpoint = TrainingCurves.SavePng;
             if (resume) communicator.Agree(() =>
             {
                 var stored = trainer.Config;

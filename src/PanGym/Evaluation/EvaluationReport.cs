@@ -3,7 +3,7 @@ namespace PanGym.Evaluation;
 /// <summary>
 /// Everything one evaluation measured (PAN §7 at this scale): one-step pixel and probe scores of the model beside the
 /// copy-last baseline, drift curves of their rollouts, smoothness and consistency, the no-history ablation when it was
-/// run, and sample rollouts for the videos. <see cref="EvaluationReportWriter"/> writes it as a report folder.
+/// run, and sample rollouts for the videos. PanGym.Video's <c>EvaluationReportWriter</c> writes it as a report folder.
 /// </summary>
 /// <param name="Environment">The ground-truth environment's name.</param>
 /// <param name="FrameSize">Side of the frames, in pixels.</param>

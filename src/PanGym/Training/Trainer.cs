@@ -29,7 +29,7 @@ namespace PanGym.Training;
 /// <see cref="BatchShard"/>), the gradients and losses are averaged over the ranks in one bucketed all-reduce before
 /// clipping and the AdamW step, so every replica takes the same step, and N ranks compute what one process computes on
 /// the same global batches (to float rounding). Rank 0 alone validates and writes the metrics, TensorBoard events,
-/// checkpoints and curves; the other ranks keep this session's metrics in memory. See <see cref="DataParallelGroup"/>.</para>
+/// checkpoints and calls <see cref="AfterCheckpoint"/> (the curves); the other ranks keep this session's metrics in memory. See <see cref="DataParallelGroup"/>.</para>
 /// <para>The trainer owns the model: disposing the trainer disposes it.</para>
 /// </remarks>
 public sealed class Trainer : IDisposable
@@ -212,9 +212,18 @@ public sealed class Trainer : IDisposable
     public IReadOnlyList<TrainingMetric> Metrics => _log.Metrics;
 
     /// <summary>
+    /// Called on rank 0 after each checkpoint is written (the periodic ones and the final one), with every metric so far
+    /// (<see cref="Metrics"/>) and the run's curves file (<see cref="TrainingOutput.CurvesFile"/>); null, the default, does
+    /// nothing. The core draws no plots: PanGym.Video's <c>TrainingCurves.SavePng</c> fits here as it is, and
+    /// <c>pangym train</c> sets it so, which writes curves.png. An exception it throws propagates out of <see cref="Run"/>
+    /// (the checkpoint itself is already on disk).
+    /// </summary>
+    public Action<IReadOnlyList<TrainingMetric>, string>? AfterCheckpoint { get; set; }
+
+    /// <summary>
     /// Trains until the step count or the wall-clock budget is reached, or <paramref name="cancellationToken"/> is
-    /// cancelled (checked between steps), then writes a final checkpoint and the curves. Progress is reported after
-    /// every step, on the calling thread.
+    /// cancelled (checked between steps), then writes a final checkpoint (and calls <see cref="AfterCheckpoint"/>).
+    /// Progress is reported after every step, on the calling thread.
     /// </summary>
     /// <remarks>
     /// A step that fails before the optimizer has changed a weight (a data file gone bad, an action the model cannot read)
@@ -374,7 +383,7 @@ public sealed class Trainer : IDisposable
         return new StepTotals();
     }
 
-    /// <summary>Writes a checkpoint and the curves (rank 0), after checking that every replica holds the same weights.</summary>
+    /// <summary>Writes a checkpoint and calls <see cref="AfterCheckpoint"/> (rank 0), after checking that every replica holds the same weights.</summary>
     void SaveCheckpoint(TimeSpan elapsed)
     {
         _ranks.CheckWeightsAgree(_parameters, Step);
@@ -386,7 +395,7 @@ public sealed class Trainer : IDisposable
                     _noise.get_state().bytes.ToArray(), DatasetFingerprint.Of(Dataset), get_num_threads());
                 TrainingCheckpoint.Save(OutputFolder, _model, _optimizer, state);
             }
-            TrainingCurves.SavePng(_log.Metrics, TrainingOutput.CurvesFile(OutputFolder));
+            AfterCheckpoint?.Invoke(_log.Metrics, TrainingOutput.CurvesFile(OutputFolder));
         }
         _checkpointedStep = Step;
     }

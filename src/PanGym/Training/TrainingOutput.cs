@@ -31,7 +31,7 @@ public static class TrainingOutput
     /// <summary>TensorBoard event files (<c>tensorboard --logdir &lt;out&gt;/tensorboard</c>).</summary>
     public const string TensorBoardFolderName = "tensorboard";
 
-    /// <summary>Train and validation loss curves, log scale.</summary>
+    /// <summary>Train and validation loss curves, log scale: written by <see cref="Trainer.AfterCheckpoint"/> when it draws them (as <c>pangym train</c> does, with PanGym.Video's <c>TrainingCurves</c>).</summary>
     public const string CurvesFileName = "curves.png";
 
     /// <summary>The latest complete checkpoint of the run in <paramref name="outFolder"/>.</summary>

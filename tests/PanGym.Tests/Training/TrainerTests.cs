@@ -46,6 +46,12 @@ public sealed class TrainerTests(TrainingFixture fixture, ITestOutputHelper outp
         string outFolder = fixture.NewOutputFolder();
         var config = TrainingFixture.FastConfig(60, logEvery: 10, validateEvery: 30, batchSize: 4);
         using var trainer = Trainer.Create(fixture.LoadModel(), fixture.Dataset, config, outFolder);
+        var checkpoints = new List<(long Step, int Metrics, string Curves)>();
+        trainer.AfterCheckpoint = (metrics, curves) =>
+        {
+            checkpoints.Add((trainer.Step, metrics.Count, curves));
+            TrainingCurves.SavePng(metrics, curves);
+        };
         var result = trainer.Run();
         output.WriteLine($"train loss {result.FirstTrainLoss:F4} -> {result.FinalTrainLoss:F4}; validation {result.FirstValidation?.Loss:F4} -> {result.FinalValidation?.Loss:F4}; " +
             $"{result.SamplesPerSecond:F1} samples/s; RSS {result.WorkingSetStart >> 20} -> {result.WorkingSetEnd >> 20} MiB");
@@ -66,9 +72,30 @@ public sealed class TrainerTests(TrainingFixture fixture, ITestOutputHelper outp
         Assert.Contains("\"samples_per_second\":", File.ReadLines(TrainingOutput.MetricsFile(outFolder)).First(l => l.Contains("\"train\"")));
 
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(TrainingOutput.CurvesFile(outFolder)).Take(4));
+        Assert.Equal([60L], checkpoints.Select(c => c.Step));
+        Assert.Equal((metrics.Count, TrainingOutput.CurvesFile(outFolder)), (checkpoints[0].Metrics, checkpoints[0].Curves));
         var events = Directory.GetFiles(TrainingOutput.TensorBoardFolder(outFolder), "events.out.tfevents.*");
         Assert.True(events.Length == 1 && new FileInfo(events[0]).Length > 100, "one TensorBoard event file with scalars");
         Assert.True(File.Exists(Path.Combine(TrainingOutput.ModelFolder(outFolder), WorldModelCheckpoint.WeightsFileName)));
+    }
+
+    [Fact]
+    public void AfterCheckpoint_runs_after_every_checkpoint_and_without_it_no_curves_are_drawn()
+    {
+        string outFolder = fixture.NewOutputFolder();
+        using var trainer = Trainer.Create(fixture.LoadModel(), fixture.Dataset, TrainingFixture.FastConfig(5, checkpointEvery: 2), outFolder);
+        var calls = new List<(long Step, bool CheckpointOnDisk, string Curves)>();
+        trainer.AfterCheckpoint = (metrics, curves) =>
+        {
+            Assert.Same(trainer.Metrics, metrics);
+            calls.Add((trainer.Step, Directory.Exists(TrainingOutput.CheckpointFolder(outFolder)), curves));
+        };
+        trainer.Run();
+
+        Assert.Equal([2L, 4, 5], calls.Select(c => c.Step));
+        Assert.All(calls, c => Assert.True(c.CheckpointOnDisk));
+        Assert.All(calls, c => Assert.Equal(TrainingOutput.CurvesFile(outFolder), c.Curves));
+        Assert.False(File.Exists(TrainingOutput.CurvesFile(outFolder)), "the core trainer draws no curves itself");
     }
 
     [Fact]
