@@ -143,8 +143,7 @@ internal static class PlanCommand
                         var bar = context.AddTask(Markup.Escape(controller.Name), maxValue: seeds.Count);
                         bool filmed = controller == controllers[^1];
                         var result = GoalTaskEvaluation.Run(controller.Make(), env, seeds, maxSteps,
-                            filmTask: index => filmed && index == videoTask,
-                            film: (_, frames, actions) => (filmedFrames, filmedActions) = (frames, actions),
+                            film: filmed ? (index, frames, actions) => { if (index == videoTask) (filmedFrames, filmedActions) = (frames, actions); } : null,
                             progress: runs =>
                             {
                                 bar.Increment(1);

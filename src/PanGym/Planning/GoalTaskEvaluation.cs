@@ -15,12 +15,11 @@ public static class GoalTaskEvaluation
     /// <param name="env">The real environment; <c>Reset(seed)</c> fixes each task. It is not closed.</param>
     /// <param name="seeds">One task per seed (at least one).</param>
     /// <param name="maxSteps">The step budget of a task; an episode that has not terminated by then is unsolved.</param>
-    /// <param name="filmTask">Which tasks, by index, to film; null films every one.</param>
-    /// <param name="film">Called after a filmed task with its index, its frames (the start frame, then one per action) and its
-    /// actions; null films none.</param>
+    /// <param name="film">Called after each task with its index, its frames (the start frame, then one per action) and its
+    /// actions; null keeps no frames.</param>
     /// <param name="progress">Called after each task with the runs so far, for progress display.</param>
     public static GoalTaskResult Run(ITextPolicy policy, Env<Image, string> env, IReadOnlyList<int> seeds, int maxSteps,
-        Func<int, bool>? filmTask = null, Action<int, Image[], string[]>? film = null, Action<IReadOnlyList<GoalTaskRun>>? progress = null)
+        Action<int, Image[], string[]>? film = null, Action<IReadOnlyList<GoalTaskRun>>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(env);
@@ -33,18 +32,17 @@ public static class GoalTaskEvaluation
         var runs = new List<GoalTaskRun>();
         for (int index = 0; index < seeds.Count; index++)
         {
-            bool filming = film is not null && (filmTask?.Invoke(index) ?? true);
-            runs.Add(RunOne(policy, limited, seeds[index], filming ? (frames, actions) => film!(index, frames, actions) : null));
+            runs.Add(RunOne(policy, limited, index, seeds[index], film));
             progress?.Invoke(runs);
         }
         return new GoalTaskResult(runs);
     }
 
-    static GoalTaskRun RunOne(ITextPolicy policy, TimeLimit<Image, string> env, int seed, Action<Image[], string[]>? film)
+    static GoalTaskRun RunOne(ITextPolicy policy, TimeLimit<Image, string> env, int index, int seed, Action<int, Image[], string[]>? film)
     {
         policy.Reset();
         var (observation, info) = env.Reset(seed);
-        var frames = new List<Image> { observation };
+        var frames = film is null ? null : new List<Image> { observation };
         var actions = new List<string>();
         var decisions = new List<double>();
         while (true)
@@ -54,10 +52,10 @@ public static class GoalTaskEvaluation
             decisions.Add(clock.Elapsed.TotalSeconds);
             var result = env.Step(action);
             actions.Add(action);
-            frames.Add(result.Observation);
+            frames?.Add(result.Observation);
             if (result.Terminated || result.Truncated)
             {
-                film?.Invoke([.. frames], [.. actions]);
+                film?.Invoke(index, [.. frames!], [.. actions]);
                 return new GoalTaskRun(seed, result.Terminated, actions.Count, decisions.Average(), decisions.Max());
             }
             (observation, info) = (result.Observation, result.Info);
