@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PanGym.Gym;
 using PanGym.Media;
 using PanGym.IO;
 
@@ -186,7 +183,7 @@ public sealed class VideoIngestor
 
         await Parallel.ForEachAsync(pending, parallel, async (item, token) =>
         {
-            var report = await IngestSourceAsync(item.Source, run, token).ConfigureAwait(false);
+            var report = await new SourceIngestStep(this, run).IngestAsync(item.Source, token).ConfigureAwait(false);
             if (report.Succeeded)
                 AtomicFile.WriteAllText(Path.Combine(reportsFolder, report.Id + ".json"), report.ToJson().ToJsonString(_indented) + "\n");
             results[item.Index] = report;
@@ -213,118 +210,6 @@ public sealed class VideoIngestor
         return Math.Floor((ordinal + 1) * f + 1e-9) > Math.Floor(ordinal * f + 1e-9);
     }
 
-    async Task<VideoSourceReport> IngestSourceAsync(VideoSource source, IngestRun run, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var state = new SourceState(source);
-        try
-        {
-            await Captioner.PrepareAsync(source, cancellationToken).ConfigureAwait(false);
-            var detector = new ShotCutDetector(Config);
-            var segmenter = new ClipSegmenter(source, Config);
-            await foreach (var frame in VideoFrameDecoder.DecodeAsync(source, Config.Fps, Config.AnalysisSize, Config.Framing, cancellationToken).ConfigureAwait(false))
-            {
-                state.Frames++;
-                run.FrameDecoded();
-                bool cut = detector.Push(frame);
-                if (cut) state.Cuts.Add(frame.Index);
-                foreach (var clip in segmenter.Push(frame, cut)) await HandleClipAsync(clip, state, run, cancellationToken).ConfigureAwait(false);
-            }
-            foreach (var clip in segmenter.Finish()) await HandleClipAsync(clip, state, run, cancellationToken).ConfigureAwait(false);
-            long expected = source.ExpectedFrames(Config.Fps);
-            if (state.Frames == 0)
-                throw new VideoIngestException(source.Path, $"ffmpeg decoded no frames from {source.Path}: the file may be truncated or its video stream empty.");
-            if (expected > 0 && state.Frames < 0.9 * expected - 2)
-                state.Warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"decoded {state.Frames} frames, but its duration ({source.Duration.TotalSeconds:0.##} s) promises about {expected}: the file may be truncated"));
-            return state.Report(succeeded: true, error: null, clock.Elapsed);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            return state.Report(succeeded: false, e.Message, clock.Elapsed);
-        }
-    }
-
-    async Task HandleClipAsync(VideoClip clip, SourceState state, IngestRun run, CancellationToken cancellationToken)
-    {
-        void Drop(ClipRejectionReason reason, ClipScores? scores, string? detail = null)
-        {
-            state.Dropped.Add(new DroppedClip(clip.Shot, clip.StartFrame, clip.Steps, clip.StartTime, clip.EndTime, reason, scores, detail));
-            run.ClipDropped();
-        }
-
-        if (clip.Steps < Config.ClipSteps)
-        {
-            Drop(ClipRejectionReason.TooShort, null, $"{clip.Steps} of {Config.ClipSteps} steps before the shot ended");
-            return;
-        }
-        var scores = ClipScores.Measure(clip.Frames);
-        if (ClipRejectionReasons.Check(scores, Config) is ClipRejectionReason reason)
-        {
-            Drop(reason, scores);
-            return;
-        }
-        var split = IsValidation(state.Ordinal++) ? EpisodeSplit.Validation : EpisodeSplit.Train;
-        if (run.IsWritten(clip.Source.Id, clip.StartFrame))
-        {
-            state.Kept(clip.Steps);
-            return;
-        }
-        string name = $"{clip.Source.Name} frames {clip.StartFrame}–{clip.EndFrame}";
-        if (Config.DuplicateDistance >= 0 && !run.Duplicates.TryReserve(scores, name, out string? original))
-        {
-            Drop(ClipRejectionReason.NearDuplicate, scores, $"like {original}");
-            return;
-        }
-        try
-        {
-            IReadOnlyList<string> captions;
-            try
-            {
-                captions = await Captioner.CaptionAsync(clip, cancellationToken).ConfigureAwait(false);
-            }
-            catch (MalformedCaptionReplyException e)
-            {
-                run.Duplicates.Release(scores);
-                Drop(ClipRejectionReason.CaptionFailed, scores, e.Message);
-                return;
-            }
-            if (captions is null || captions.Count != clip.Steps || captions.Any(string.IsNullOrWhiteSpace))
-                throw new InvalidOperationException(
-                    $"The {Captioner.Name} captioner returned {captions?.Count ?? 0} captions for {clip} with {clip.Steps} steps; a captioner must return one non-empty caption per step.");
-            if (Config.MaxCaptionBytes is int limit && captions.FirstOrDefault(c => Encoding.UTF8.GetByteCount(c) > limit) is { } tooLong)
-            {
-                run.Duplicates.Release(scores);
-                Drop(ClipRejectionReason.CaptionTooLong, scores, $"\"{tooLong}\" has {Encoding.UTF8.GetByteCount(tooLong)} bytes, more than {limit}");
-                return;
-            }
-            var frames = clip.Frames.Select(f => FrameMath.Downsample(f.Image, Config.AnalysisScale)).ToList();
-            await run.WriteAsync(frames, captions, split, Provenance(clip, scores), cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            run.Duplicates.Release(scores);
-            throw;
-        }
-        state.Kept(clip.Steps);
-        run.ClipKept();
-    }
-
-    JsonObject Provenance(VideoClip clip, ClipScores scores) => new()
-    {
-        ["source"] = clip.Source.Path,
-        ["source_name"] = clip.Source.Name,
-        ["source_id"] = clip.Source.Id,
-        ["shot"] = clip.Shot,
-        ["start_frame"] = clip.StartFrame,
-        ["end_frame"] = clip.EndFrame,
-        ["start_time"] = Math.Round(clip.StartTime, 4),
-        ["end_time"] = Math.Round(clip.EndTime, 4),
-        ["fps"] = clip.Fps,
-        ["captioner"] = Captioner.Name,
-        ["scores"] = scores.ToJson(),
-    };
-
     /// <summary>The finished videos' reports in a staged ingest, by id (unreadable ones are ignored: those videos are done again).</summary>
     static Dictionary<string, VideoSourceReport> LoadReports(string reportsFolder)
     {
@@ -342,117 +227,5 @@ public sealed class VideoIngestor
             }
         }
         return reports;
-    }
-
-    /// <summary>What one video's ingest has found so far.</summary>
-    sealed class SourceState(VideoSource source)
-    {
-        public int Frames;
-        public int Ordinal;
-        public int ClipsKept;
-        public long StepsKept;
-        public List<int> Cuts { get; } = [];
-        public List<DroppedClip> Dropped { get; } = [];
-        public List<string> Warnings { get; } = [];
-
-        public void Kept(int steps)
-        {
-            ClipsKept++;
-            StepsKept += steps;
-        }
-
-        public VideoSourceReport Report(bool succeeded, string? error, TimeSpan elapsed) =>
-            new(source.Path, source.Id, succeeded, error, source, Frames, [.. Cuts], ClipsKept, StepsKept, [.. Dropped], [.. Warnings], elapsed.TotalSeconds);
-    }
-
-    /// <summary>What the workers of one ingest share: the writer, the written clips, the near-duplicate index and the progress counters.</summary>
-    sealed class IngestRun
-    {
-        readonly EpisodeDatasetWriter _writer;
-        readonly IProgress<VideoIngestProgress>? _progress;
-        readonly HashSet<(string SourceId, int StartFrame)> _written = [];
-        readonly SemaphoreSlim _writing = new(1, 1);
-        readonly int _filesTotal;
-        int _filesDone;
-        long _framesDecoded;
-        long _framesExpected;
-        int _clipsKept;
-        int _clipsDropped;
-
-        public IngestRun(VideoIngestor ingestor, EpisodeDatasetWriter writer, int filesTotal, IProgress<VideoIngestProgress>? progress)
-        {
-            (_writer, _filesTotal, _progress) = (writer, filesTotal, progress);
-            Duplicates = new NearDuplicateIndex(ingestor.Config.DuplicateDistance);
-            foreach (var episode in writer.Episodes)
-            {
-                var provenance = episode.Provenance;
-                if (provenance["source_id"] is JsonValue id && id.TryGetValue(out string? sourceId)
-                    && provenance["start_frame"] is JsonValue start && start.TryGetValue(out int startFrame))
-                    _written.Add((sourceId, startFrame));
-                var hashes = ClipScores.HashesFromJson(provenance["scores"]);
-                if (hashes.Count > 0) Duplicates.Add(new ClipScores(0, 0, 0, hashes), $"episode {episode.Id}");
-            }
-            _clipsKept = writer.Episodes.Count;
-        }
-
-        public NearDuplicateIndex Duplicates { get; }
-
-        public long FramesDecoded => Interlocked.Read(ref _framesDecoded);
-
-        public bool IsWritten(string sourceId, int startFrame)
-        {
-            lock (_written) return _written.Contains((sourceId, startFrame));
-        }
-
-        /// <summary>
-        /// Writes an episode. One at a time: the writer builds a tensor per episode, and TorchSharp 0.107 is not safe to
-        /// drive from several threads at once (writing is quick next to decoding and captioning).
-        /// </summary>
-        public async Task WriteAsync(IReadOnlyList<Image> frames, IReadOnlyList<string> captions, EpisodeSplit split, JsonObject provenance, CancellationToken cancellationToken)
-        {
-            await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                _writer.WriteEpisode(frames, captions, split, provenance);
-            }
-            finally
-            {
-                _writing.Release();
-            }
-        }
-
-        public void Expect(long frames)
-        {
-            Interlocked.Add(ref _framesExpected, frames);
-            Report();
-        }
-
-        public void FilesDone(int count)
-        {
-            Interlocked.Add(ref _filesDone, count);
-            Report();
-        }
-
-        public void FrameDecoded()
-        {
-            Interlocked.Increment(ref _framesDecoded);
-            Report();
-        }
-
-        public void ClipKept()
-        {
-            Interlocked.Increment(ref _clipsKept);
-            Report();
-        }
-
-        public void ClipDropped()
-        {
-            Interlocked.Increment(ref _clipsDropped);
-            Report();
-        }
-
-        void Report() => _progress?.Report(new VideoIngestProgress(
-            Volatile.Read(ref _filesDone), _filesTotal, Interlocked.Read(ref _framesDecoded), Interlocked.Read(ref _framesExpected),
-            Volatile.Read(ref _clipsKept), Volatile.Read(ref _clipsDropped)));
     }
 }

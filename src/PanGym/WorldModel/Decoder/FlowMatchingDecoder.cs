@@ -33,14 +33,8 @@ namespace PanGym.WorldModel;
 /// </summary>
 public sealed class FlowMatchingDecoder : nn.Module
 {
-    /// <summary>Frequencies in the sinusoidal flow-time embedding (as DiT's timestep embedder).</summary>
-    private const int TimeFrequencies = 256;
-
-    /// <summary>τ ∈ [0, 1] is scaled to the range of diffusion timesteps before the sinusoids.</summary>
-    private const double TimeScale = 1000.0;
-
-    /// <summary><see cref="TimeScale"/> as a Scalar that lives as long as the process (see <see cref="Gap"/>).</summary>
-    private static readonly Scalar _timeScaleScalar = TimeScale.ToScalar();
+    /// <summary>Cuts chunks into patch tokens and back (not a module: no state-dict entry).</summary>
+    private readonly ChunkPatches _patches;
 
     [ComponentName(Name = "patch_embed")]
     private readonly Linear _patchEmbed;
@@ -95,14 +89,15 @@ public sealed class FlowMatchingDecoder : nn.Module
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
+        (Inputs, _patches) = (new FlowMatchingDecoderInputs(config), new ChunkPatches(config));
         var width = config.Width;
         _patchEmbed = nn.Linear(config.PatchValues, width);
         _previousEmbed = nn.Linear(9 * config.PatchValues, width);
         _hintEmbed = nn.Linear(config.PatchValues, width);
         _renderer = new LatentRenderer(config.ImageSize, config.LatentTokens, config.LatentWidth, config.Channels);
-        _patchPosition = new Parameter(SinCosPositions(config.PatchesPerSide, width));
+        _patchPosition = new Parameter(DecoderEmbeddings.SinCosPositions(config.PatchesPerSide, width));
         _chunkPosition = new Parameter(randn(config.MaxChunks, width) * 0.02);
-        _timeIn = nn.Linear(TimeFrequencies, width);
+        _timeIn = nn.Linear(DecoderEmbeddings.TimeFrequencies, width);
         _timeOut = nn.Linear(width, width);
         _latentPool = nn.Linear(config.LatentWidth, width);
         _latentProj = nn.Linear(config.LatentWidth, width);
@@ -125,6 +120,9 @@ public sealed class FlowMatchingDecoder : nn.Module
 
     /// <summary>The sizes this decoder was built with.</summary>
     public FlowMatchingDecoderConfig Config { get; }
+
+    /// <summary>The checks of its inputs' shapes.</summary>
+    internal FlowMatchingDecoderInputs Inputs { get; }
 
     /// <summary>The pixel head that paints a latent state; its painting of ŝ is the decoder's pixel-aligned hint.</summary>
     public LatentRenderer Renderer => _renderer;
@@ -165,14 +163,14 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <summary>The network's prediction x̂1 of every chunk's clean change, [B, C, 3, H, W] (arguments as <see cref="Velocity"/>).</summary>
     public Tensor Clean(Tensor noisyChunks, Tensor tau, Tensor latents)
     {
-        var (batch, chunks) = CheckChunks(noisyChunks, tau, latents, nameof(noisyChunks));
+        var (batch, chunks) = Inputs.CheckChunks(noisyChunks, tau, latents, nameof(noisyChunks));
         using var scope = NewDisposeScope();
-        var tokens = _patchEmbed.forward(Patchify(noisyChunks))
-                     + _previousEmbed.forward(Neighbourhoods(PreviousFrames(noisyChunks)))
-                     + _hintEmbed.forward(Patchify(_renderer.forward(latents)))
+        var tokens = _patchEmbed.forward(_patches.Patchify(noisyChunks))
+                     + _previousEmbed.forward(_patches.Neighbourhoods(PreviousFrames(noisyChunks)))
+                     + _hintEmbed.forward(_patches.Patchify(_renderer.forward(latents)))
                      + _patchPosition
                      + _chunkPosition.narrow(0, 0, chunks).unsqueeze(1);
-        var condition = _timeOut.forward(nn.functional.silu(_timeIn.forward(TimeEmbedding(tau))))
+        var condition = _timeOut.forward(nn.functional.silu(_timeIn.forward(DecoderEmbeddings.Time(tau))))
                         + _latentPool.forward(latents.mean([2]));
         var memory = _latentProj.forward(latents) + _latentPosition;
         var mask = ChunkCausalMask.Build((int)chunks, Config.TokensPerChunk, noisyChunks.device);
@@ -180,7 +178,7 @@ public sealed class FlowMatchingDecoder : nn.Module
 
         var finalModulation = _finalAdaLn.forward(nn.functional.silu(condition)).unsqueeze(2).chunk(2, dim: -1);
         var normalized = DecoderBlock.Modulate(_finalNorm.forward(tokens), finalModulation[0], finalModulation[1]);
-        return Unpatchify(_finalProj.forward(normalized), batch, chunks).MoveToOuterDisposeScope();
+        return _patches.Unpatchify(_finalProj.forward(normalized), batch, chunks).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -200,12 +198,7 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <summary>The clean x1 the network predicts for frame chunks that follow a context frame (see <see cref="VelocityAfterContext"/>).</summary>
     public Tensor CleanAfterContext(Tensor contextFrame, Tensor contextTau, Tensor chunks, Tensor tau, Tensor latents)
     {
-        CheckFrame(contextFrame, nameof(contextFrame));
-        var (batch, _) = CheckChunks(chunks, tau, latents, nameof(chunks));
-        if (contextFrame.shape[0] != batch)
-            throw new ArgumentException($"{nameof(contextFrame)} has batch {contextFrame.shape[0]}, {nameof(chunks)} has {batch}.", nameof(contextFrame));
-        if (contextTau.dim() != 1 || contextTau.shape[0] != batch)
-            throw new ArgumentException($"{nameof(contextTau)} must be [B] = [{batch}]; got {TensorShape.Format(contextTau.shape)}.", nameof(contextTau));
+        long batch = Inputs.CheckAfterContext(contextFrame, contextTau, chunks, tau, latents);
         using var scope = NewDisposeScope();
         var contextLatents = _contextLatent.unsqueeze(0).unsqueeze(0).expand(batch, 1, -1, -1);
         var velocity = Clean(
@@ -236,13 +229,7 @@ public sealed class FlowMatchingDecoder : nn.Module
     /// <returns>The scalar loss.</returns>
     public Tensor Loss(Tensor targetFrames, Tensor latents, Tensor contextFrame, Generator? generator = null, BatchShard? shard = null)
     {
-        CheckChunkFrames(targetFrames, nameof(targetFrames));
-        CheckFrame(contextFrame, nameof(contextFrame));
-        long batch = targetFrames.shape[0], chunks = targetFrames.shape[1];
-        if (contextFrame.shape[0] != batch)
-            throw new ArgumentException($"{nameof(contextFrame)} has batch {contextFrame.shape[0]}, {nameof(targetFrames)} has {batch}.", nameof(contextFrame));
-        if (chunks + 1 > Config.MaxChunks)
-            throw new ArgumentException($"{nameof(targetFrames)} has {chunks} chunks; with the context chunk that exceeds MaxChunks ({Config.MaxChunks}).", nameof(targetFrames));
+        var (batch, chunks) = Inputs.CheckLoss(targetFrames, contextFrame);
 
         using var scope = NewDisposeScope();
         var device = targetFrames.device;
@@ -285,94 +272,7 @@ public sealed class FlowMatchingDecoder : nn.Module
         return cat([zeros_like(running.narrow(1, 0, 1)), running.narrow(1, 0, running.shape[1] - 1)], 1);
     }
 
-    /// <summary>[B, C, ch, H, W] → [B, C, T, ch·P·P], patches in row-major order.</summary>
-    private Tensor Patchify(Tensor frames)
-    {
-        long batch = frames.shape[0], chunks = frames.shape[1];
-        int side = Config.PatchesPerSide, patch = Config.PatchSize;
-        return frames.reshape(batch, chunks, Config.Channels, side, patch, side, patch)
-            .permute(0, 1, 3, 5, 2, 4, 6)
-            .reshape(batch, chunks, Config.TokensPerChunk, Config.PatchValues);
-    }
+    internal void CheckFrame(Tensor frame, string name) => Inputs.CheckFrame(frame, name);
 
-    /// <summary>[B, C, ch, H, W] → [B, C, T, 9·ch·P·P]: each patch with its eight neighbours (zeros beyond the frame's edge).</summary>
-    private Tensor Neighbourhoods(Tensor frames)
-    {
-        long batch = frames.shape[0], chunks = frames.shape[1];
-        int patch = Config.PatchSize;
-        var flat = frames.flatten(0, 1);
-        var windows = nn.functional.unfold(flat, 3 * patch, padding: patch, stride: patch);
-        return windows.transpose(1, 2).reshape(batch, chunks, Config.TokensPerChunk, 9 * Config.PatchValues);
-    }
-
-    /// <summary>[B, C, T, ch·P·P] → [B, C, ch, H, W], the inverse of <see cref="Patchify"/>.</summary>
-    private Tensor Unpatchify(Tensor patches, long batch, long chunks)
-    {
-        int side = Config.PatchesPerSide, patch = Config.PatchSize;
-        return patches.reshape(batch, chunks, side, side, Config.Channels, patch, patch)
-            .permute(0, 1, 4, 2, 5, 3, 6)
-            .reshape(batch, chunks, Config.Channels, Config.ImageSize, Config.ImageSize);
-    }
-
-    /// <summary>Sinusoidal embedding of flow times [B, C] → [B, C, 256] (cos and sin of τ·1000 at geometric frequencies).</summary>
-    private static Tensor TimeEmbedding(Tensor tau)
-    {
-        const int half = TimeFrequencies / 2;
-        var frequencies = exp(arange(half, ScalarType.Float32, tau.device) * (-Math.Log(10000.0) / half));
-        var angles = (tau * _timeScaleScalar).unsqueeze(-1) * frequencies;
-        return cat([cos(angles), sin(angles)], dim: -1);
-    }
-
-    /// <summary>
-    /// The fixed 2-D sine-cosine position table of MAE and DiT, [side², width]: a quarter of the channels each for
-    /// sin and cos of the row and of the column at geometric frequencies. It initialises the (trainable) patch
-    /// positions, so that attention can find a patch's neighbours in other chunks from the first step.
-    /// </summary>
-    private static Tensor SinCosPositions(int side, int width)
-    {
-        using var scope = NewDisposeScope();
-        var quarter = width / 4;
-        var frequencies = exp(arange(quarter, ScalarType.Float32) * (-Math.Log(10000.0) / quarter));
-        var rows = arange(side, ScalarType.Float32).repeat_interleave(side).unsqueeze(1) * frequencies;
-        var columns = arange(side, ScalarType.Float32).repeat(side).unsqueeze(1) * frequencies;
-        return cat([sin(rows), cos(rows), sin(columns), cos(columns)], dim: 1).MoveToOuterDisposeScope();
-    }
-
-    private (long Batch, long Chunks) CheckChunks(Tensor noisyChunks, Tensor tau, Tensor latents, string chunksName)
-    {
-        CheckChunkFrames(noisyChunks, chunksName);
-        long batch = noisyChunks.shape[0], chunks = noisyChunks.shape[1];
-        if (chunks > Config.MaxChunks)
-            throw new ArgumentException($"{chunksName} has {chunks} chunks; this decoder takes at most MaxChunks = {Config.MaxChunks}.", chunksName);
-        if (tau.dim() != 2 || tau.shape[0] != batch || tau.shape[1] != chunks)
-            throw new ArgumentException($"{nameof(tau)} must be [B, C] = [{batch}, {chunks}]; got {TensorShape.Format(tau.shape)}.", nameof(tau));
-        if (latents.dim() != 4 || latents.shape[0] != batch || latents.shape[1] != chunks
-            || latents.shape[2] != Config.LatentTokens || latents.shape[3] != Config.LatentWidth)
-            throw new ArgumentException(
-                $"{nameof(latents)} must be [B, C, N, D] = [{batch}, {chunks}, {Config.LatentTokens}, {Config.LatentWidth}]; got {TensorShape.Format(latents.shape)}.",
-                nameof(latents));
-        return (batch, chunks);
-    }
-
-    private void CheckChunkFrames(Tensor frames, string name)
-    {
-        if (frames.dim() != 5 || frames.shape[2] != Config.Channels || frames.shape[3] != Config.ImageSize || frames.shape[4] != Config.ImageSize)
-            throw new ArgumentException(
-                $"{name} must be [B, C, {Config.Channels}, {Config.ImageSize}, {Config.ImageSize}]; got {TensorShape.Format(frames.shape)}.", name);
-    }
-
-    internal void CheckFrame(Tensor frame, string name)
-    {
-        if (frame.dim() != 4 || frame.shape[1] != Config.Channels || frame.shape[2] != Config.ImageSize || frame.shape[3] != Config.ImageSize)
-            throw new ArgumentException(
-                $"{name} must be [B, {Config.Channels}, {Config.ImageSize}, {Config.ImageSize}]; got {TensorShape.Format(frame.shape)}.", name);
-    }
-
-    internal void CheckLatent(Tensor latent, long batch, string name)
-    {
-        if (latent.dim() != 3 || latent.shape[0] != batch || latent.shape[1] != Config.LatentTokens || latent.shape[2] != Config.LatentWidth)
-            throw new ArgumentException(
-                $"{name} must be [B, N, D] = [{batch}, {Config.LatentTokens}, {Config.LatentWidth}]; got {TensorShape.Format(latent.shape)}.", name);
-    }
-
+    internal void CheckLatent(Tensor latent, long batch, string name) => Inputs.CheckLatent(latent, batch, name);
 }
