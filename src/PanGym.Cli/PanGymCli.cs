@@ -17,7 +17,7 @@ internal static class PanGymCli
             .BuildServiceProvider();
         var root = new RootCommand("pangym: a PAN-style world model as a Gym environment; train it, plan with it, measure it.");
         root.Options.Add(CliErrors.VerboseOption());
-        root.Subcommands.Add(DemoCommand.Create(args => CliErrors.Invoke(root, args)));
+        root.Subcommands.Add(DemoCommand.Create(services));
         root.Subcommands.Add(EnvsCommand.Create(services));
         root.Subcommands.Add(LmCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());

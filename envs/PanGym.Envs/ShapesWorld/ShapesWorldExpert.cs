@@ -31,5 +31,23 @@ public sealed class ShapesWorldExpert(ShapesWorld env)
         return ShapesWorldAction.Wait.ToString();
     }
 
+    /// <summary>
+    /// Resets the environment with <paramref name="seed"/> and follows the expert until the episode terminates (the goal
+    /// is reached) or <paramref name="maxActions"/> actions are taken: a demonstration, as <c>pangym demo</c> imagines one.
+    /// </summary>
+    /// <returns>The actions taken, in order.</returns>
+    public IReadOnlyList<string> Demonstrate(int seed, int maxActions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxActions, 1);
+        _env.Reset(seed);
+        var actions = new List<string>();
+        while (actions.Count < maxActions)
+        {
+            actions.Add(Act(_env.State));
+            if (_env.Step(actions[^1]).Terminated) break;
+        }
+        return actions;
+    }
+
     static (int X, int Y) Key(ShapesWorldState state) => state.Find(state.Target) is ShapeState s ? (s.X, s.Y) : (-1, -1);
 }

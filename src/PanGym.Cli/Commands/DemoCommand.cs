@@ -1,19 +1,28 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using PanGym.Envs;
+using PanGym.Evaluation;
+using PanGym.Experiments;
+using PanGym.Gym;
+using PanGym.Imagination;
+using PanGym.Media;
 using PanGym.Training;
+using PanGym.Training.Distributed;
+using PanGym.WorldModel;
 
 namespace PanGym.Cli.Commands;
 
 /// <summary>
-/// <c>pangym demo</c>, the main job on the built-in default environment, as three of the CLI's own commands in a row:
+/// <c>pangym demo</c>, the main job on the built-in default environment, as three library experiments in a row, each
+/// shown as its own command shows it:
 /// <list type="number">
-/// <item><c>pangym train</c>: generates ShapesWorld episodes at 32×32 (the small preset's frame size, so that the CPU
-/// budget buys enough steps) and trains the small preset for a fixed wall-clock budget;</item>
-/// <item><c>pangym eval</c>: measures the trained model on held-out episodes beside copying the last frame (PAN §7:
-/// action fidelity, one-step PSNR/SSIM, drift to horizon 32) and writes the report;</item>
-/// <item><c>pangym rollout</c>: imagines an episode of expert actions and writes it beside the truth.</item>
+/// <item>a <see cref="TrainingRun"/> (<c>pangym train</c>): generates ShapesWorld episodes at 32×32 (the small preset's
+/// frame size, so that the CPU budget buys enough steps) and trains the small preset for a fixed wall-clock budget;</item>
+/// <item>an <see cref="EvaluationRun"/> (<c>pangym eval</c>): measures the trained model on held-out episodes beside
+/// copying the last frame (PAN §7: action fidelity, one-step PSNR/SSIM, drift to horizon 32) and writes the report;</item>
+/// <item>a <see cref="RolloutRun"/> (<c>pangym rollout</c>): imagines an episode of expert actions and writes it beside the truth.</item>
 /// </list>
 /// Running it again continues an unfinished training run in the same folder and re-evaluates.
 /// </summary>
@@ -23,12 +32,24 @@ internal static class DemoCommand
     /// The demo's peak learning rate: twice the trainer's nanoGPT default, because a ten-minute budget ends after about
     /// two thousand steps, where 1e-3 has not yet taught the small model what the actions do.
     /// </summary>
-    const string DemoLearningRate = "2e-3";
+    const double DemoLearningRate = 2e-3;
 
     /// <summary>Canvas of the demo's ShapesWorld: the small preset's frame size.</summary>
     const int Size = 32;
 
-    public static Command Create(Func<string[], int> run)
+    /// <summary>The demo's environment.</summary>
+    const string EnvId = "ShapesWorld-v0";
+
+    /// <summary>Solver steps per decoded frame in the evaluation and the rollout.</summary>
+    const int DecodeSteps = 8;
+
+    /// <summary>The longest expert episode the rollout imagines.</summary>
+    const int MaxExpertActions = 16;
+
+    /// <summary>Frames per second and enlargement of the rollout video.</summary>
+    const int Fps = 4, Scale = 4;
+
+    public static Command Create(IServiceProvider services)
     {
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")) };
         var minutesOption = new Option<double>("--minutes") { Description = "Training budget in wall-clock minutes.", DefaultValueFactory = _ => 10 };
@@ -45,27 +66,31 @@ internal static class DemoCommand
             var folder = parse.GetValue(outOption)!.FullName;
             if (File.Exists(folder)) throw new IOException($"The output folder \"{folder}\" is a file.");
             double minutes = parse.GetValue(minutesOption);
-            TrainingConfig.BudgetFromMinutes(minutes, "--minutes");
-            string seed = parse.GetValue(seedOption).ToString(CultureInfo.InvariantCulture);
+            var budget = TrainingConfig.BudgetFromMinutes(minutes, "--minutes");
+            int seed = parse.GetValue(seedOption);
             string train = Path.Combine(folder, "train"), report = Path.Combine(folder, "report"), video = Path.Combine(folder, "rollout.gif");
             var clock = Stopwatch.StartNew();
+            var registry = services.GetRequiredService<EnvRegistry>();
 
             string preset = parse.GetValue(presetOption)!;
             if (preset is not ("small" or "tiny")) throw new ArgumentException($"The demo trains the small or the tiny preset (32×32 frames), not \"{preset}\".");
             Console.WriteLine($"1/3 train: the {preset} preset on ShapesWorld {Size}×{Size}, {minutes.ToString(CultureInfo.InvariantCulture)} minutes");
-            string[] trainArgs = Directory.Exists(Path.Combine(train, TrainingOutput.CheckpointFolderName))
-                ? ["train", "--resume", "--out", train]
-                : ["train", "--env", "ShapesWorld-v0", "--size", $"{Size}", "--preset", preset,
-                   "--minutes", minutes.ToString(CultureInfo.InvariantCulture), "--lr", DemoLearningRate, "--seed", seed, "--out", train];
-            if (run(trainArgs) is int trained and not 0) return trained;
+            Train(services, train, preset, budget, seed);
 
             Console.WriteLine("2/3 evaluate on held-out episodes");
-            if (run(["eval", "--checkpoint", train, "--env", "ShapesWorld-v0", "--episodes", $"{parse.GetValue(episodesOption)}", "--horizon", $"{parse.GetValue(horizonOption)}",
-                     "--steps", "8", "--seed", seed, "--out", report]) is int evaluated and not 0) return evaluated;
+            string reportFolder = EvaluationReportWriter.EnsureReportFolder(report);
+            var evaluation = new EvaluationRunOptions(train, new EvaluationConfig(parse.GetValue(episodesOption), parse.GetValue(horizonOption), seed),
+                new FlowSamplingOptions(steps: DecodeSteps, temperature: RolloutOptions.DefaultSampling.Temperature));
+            EvaluationView.Evaluate(CliConsole.Create(Console.Out), evaluation, registry, EnvId, reportFolder);
 
             Console.WriteLine("3/3 imagine an expert episode beside the truth");
-            if (run(["rollout", "--checkpoint", train, "--env", "ShapesWorld-v0", "--seed", seed, "--actions", ExpertActions(parse.GetValue(seedOption)),
-                     "--beside-truth", "--steps", "8", "--out", video]) is int rolled and not 0) return rolled;
+            string output = RolloutCommand.CheckOutput(Path.GetFullPath(video), Scale);
+            using var env = new ShapesWorld(ShapesWorldConfig.ForSize(Size));
+            var actions = new ShapesWorldExpert(env).Demonstrate(seed, MaxExpertActions);
+            FFmpegTools.EnsureAvailable();
+            var rollout = new RolloutRunOptions(train, actions, seed, new FlowSamplingOptions(steps: DecodeSteps, temperature: RolloutOptions.DefaultSampling.Temperature),
+                besideTruth: true);
+            RolloutCommand.Rollout(rollout, registry, EnvId, output, Fps, Scale);
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo done in {clock.Elapsed.TotalMinutes:F1} minutes"));
             Console.WriteLine($"report:  {Path.Combine(report, "report.html")}");
@@ -75,18 +100,17 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>The expert's actions from the seeded start to the goal (at most 16), joined for <c>pangym rollout --actions</c>.</summary>
-    static string ExpertActions(int seed)
+    /// <summary>Trains the preset on generated ShapesWorld episodes for the budget, or continues the run already in <paramref name="train"/>.</summary>
+    static void Train(IServiceProvider services, string train, string preset, TimeSpan budget, int seed)
     {
-        using var env = new ShapesWorld(ShapesWorldConfig.ForSize(Size));
-        var expert = new ShapesWorldExpert(env);
-        env.Reset(seed);
-        var actions = new List<string>();
-        while (actions.Count < 16)
-        {
-            actions.Add(expert.Act(env.State));
-            if (env.Step(actions[^1]).Terminated) break;
-        }
-        return string.Join("; ", actions);
+        bool resume = Directory.Exists(Path.Combine(train, TrainingOutput.CheckpointFolderName));
+        var options = resume
+            ? TrainingRunOptions.Resume(train)
+            : TrainingRunOptions.NewRun(train, WorldModelConfig.FromPreset(preset),
+                new TrainingConfig(budget: budget, learningRate: DemoLearningRate, seed: seed),
+                TrainCommand.EnvironmentData(services, EnvId, TrainCommand.DefaultEpisodes, TrainCommand.DefaultStepsPerEpisode, Size, seed, resume: false));
+        var console = CliConsole.Create(Console.Out);
+        using var run = TrainingView.Open(console, options, SingleProcessCommunicator.Instance);
+        TrainingView.Train(console, run, SingleProcessCommunicator.Instance);
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using PanGym.Envs;
 using PanGym.Evaluation;
+using PanGym.Experiments;
 using PanGym.Gym;
 using PanGym.Imagination;
 using PanGym.Media;
@@ -40,12 +41,7 @@ internal static class RolloutCommand
         };
         command.SetAction(parse =>
         {
-            string output = parse.GetValue(outOption)!.FullName;
-            string extension = Path.GetExtension(output).ToLowerInvariant();
-            if (!VideoWriter.SupportedExtensions.Contains(extension))
-                throw new ArgumentException($"--out must end in {string.Join(" or ", VideoWriter.SupportedExtensions)}; got \"{Path.GetFileName(output)}\".");
-            if (Directory.Exists(output)) throw new IOException($"--out {output} is a folder; give a video file name.");
-            VideoWriter.CheckOutput(output, parse.GetValue(scaleOption));
+            string output = CheckOutput(parse.GetValue(outOption)!.FullName, parse.GetValue(scaleOption));
             var startFile = parse.GetValue(startOption);
             string? envId = parse.GetValue(envOption);
             if (startFile is null == envId is null)
@@ -61,29 +57,37 @@ internal static class RolloutCommand
 
             var registry = services.GetRequiredService<EnvRegistry>();
             string? envName = envId is null ? null : registry.Spec(envId).Id;
-            string checkpoint = CheckpointLocator.Resolve(parse.GetValue(checkpointOption)!.FullName);
-            using var model = WorldModelCheckpoint.Load(checkpoint);
-            int size = model.Config.ImageSize;
-            Image? startImage = startFile is null ? null : PngReader.Read(startFile.FullName, (size, size));
-            GroundTruthEpisode? truth = null;
-            if (envName is not null)
-            {
-                using var simulator = GroundTruthSimulators.For(registry.Make(envName, new Dictionary<string, object?> { ["size"] = size }));
-                truth = simulator.Replay(seed, actions);
-                startImage = truth.Frames[0];
-            }
-            var start = startImage!;
-            if (start.Height != size || start.Width != size)
-                throw new ArgumentException($"The start frame is {start.Width}×{start.Height} but the model reads {size}×{size} frames; resize it first.");
-
-            var imagined = new ImaginationEngine(model, new RolloutOptions(sampling: sampling)).ImagineVideo(start, actions, seed);
-            IReadOnlyList<Image> frames = beside
-                ? new RolloutSample(seed, actions, truth!.Frames, imagined).SideBySide()
-                : [start, .. imagined];
-            VideoWriter.Write(output, frames, fps, scale);
-            Console.WriteLine($"wrote {output}: the start frame and {imagined.Count} imagined frames{(beside ? ", truth on the left" : "")}");
+            var options = new RolloutRunOptions(parse.GetValue(checkpointOption)!.FullName, actions, seed, sampling, startFile?.FullName, beside);
+            Rollout(options, registry, envName, output, fps, scale);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Checks that the video <paramref name="output"/> can be written (an mp4 or gif file name, not a folder) and returns it.</summary>
+    public static string CheckOutput(string output, int scale)
+    {
+        string extension = Path.GetExtension(output).ToLowerInvariant();
+        if (!VideoWriter.SupportedExtensions.Contains(extension))
+            throw new ArgumentException($"--out must end in {string.Join(" or ", VideoWriter.SupportedExtensions)}; got \"{Path.GetFileName(output)}\".");
+        if (Directory.Exists(output)) throw new IOException($"--out {output} is a folder; give a video file name.");
+        VideoWriter.CheckOutput(output, scale);
+        return output;
+    }
+
+    /// <summary>Imagines the rollout, writes its video and says what it wrote.</summary>
+    /// <param name="options">The rollout.</param>
+    /// <param name="registry">The environments.</param>
+    /// <param name="envId">The environment to start from (null for a start frame).</param>
+    /// <param name="output">The video file, already checked.</param>
+    /// <param name="fps">Frames per second.</param>
+    /// <param name="scale">Integer enlargement.</param>
+    public static void Rollout(RolloutRunOptions options, EnvRegistry registry, string? envId, string output, int fps, int scale)
+    {
+        Func<int, IGroundTruthSimulator>? simulatorAt = envId is null ? null
+            : size => GroundTruthSimulators.For(registry.Make(envId, new Dictionary<string, object?> { ["size"] = size }));
+        var result = RolloutRun.Run(options, simulatorAt);
+        VideoWriter.Write(output, result.Frames, fps, scale);
+        Console.WriteLine($"wrote {output}: the start frame and {result.Imagined.Count} imagined frames{(options.BesideTruth ? ", truth on the left" : "")}");
     }
 }

@@ -1,14 +1,12 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PanGym.Data;
 using PanGym.Envs;
+using PanGym.Experiments;
 using PanGym.Gym;
 using PanGym.Training;
 using PanGym.Training.Distributed;
 using PanGym.WorldModel;
-using Spectre.Console;
 
 namespace PanGym.Cli.Commands;
 
@@ -21,13 +19,17 @@ namespace PanGym.Cli.Commands;
 /// </summary>
 internal static class TrainCommand
 {
-    const string DataFolderName = "data";
+    /// <summary>Episodes generated with <c>--env</c> unless <c>--episodes</c> says otherwise.</summary>
+    public const int DefaultEpisodes = 200;
+
+    /// <summary>Actions per generated episode unless <c>--steps-per-episode</c> says otherwise.</summary>
+    public const int DefaultStepsPerEpisode = 32;
 
     public static Command Create(IServiceProvider services)
     {
         var envOption = new Option<string?>("--env") { Description = "Generate the data from this environment (e.g. ShapesWorld-v0, MomentumWorld-v0) into <out>/data." };
-        var episodesOption = new Option<int>("--episodes") { Description = "With --env: episodes to generate (a tenth held out for validation).", DefaultValueFactory = _ => 200 };
-        var stepsPerEpisodeOption = new Option<int>("--steps-per-episode") { Description = "With --env: actions per episode.", DefaultValueFactory = _ => 32 };
+        var episodesOption = new Option<int>("--episodes") { Description = "With --env: episodes to generate (a tenth held out for validation).", DefaultValueFactory = _ => DefaultEpisodes };
+        var stepsPerEpisodeOption = new Option<int>("--steps-per-episode") { Description = "With --env: actions per episode.", DefaultValueFactory = _ => DefaultStepsPerEpisode };
         var sizeOption = new Option<int?>("--size") { Description = "With --env: canvas size in pixels (default: the preset's frame size)." };
         var dataOption = new Option<DirectoryInfo?>("--data") { Description = "Train on this episode data set folder instead of generating one." };
         var presetOption = new Option<string>("--preset") { Description = "Model size: tiny, small or pan.", DefaultValueFactory = _ => "small" };
@@ -90,158 +92,53 @@ internal static class TrainCommand
                 if (parse.GetValue(windowOption) is int window) modelConfig = modelConfig.WithHistoryTurns(window);
                 if (parse.GetValue(contextNoiseOption) is double noise) modelConfig = modelConfig.WithConditionNoise(noise);
             }
-            else
-            {
-                TrainingOutput.EnsureHoldsCheckpoint(outFolder);
-            }
 
-            EpisodeDataset OpenData() => dataFolder is not null ? EpisodeDataset.Open(dataFolder.FullName)
-                : envId is null ? GeneratedData(outFolder)
-                : EnvironmentData(services, console, envId!, outFolder, resume,
-                    parse.GetValue(episodesOption), parse.GetValue(stepsPerEpisodeOption), parse.GetValue(sizeOption) ?? modelConfig?.ImageSize, seed);
-            var rootData = communicator.Agree(() => communicator.Rank == 0 ? OpenData() : null);
-            var dataset = communicator.Agree(() => rootData ?? OpenData());
-
+            var data = dataFolder is not null ? TrainingDataSource.FromFolder(dataFolder.FullName)
+                : envId is null ? TrainingDataSource.RunData
+                : EnvironmentData(services, envId, parse.GetValue(episodesOption), parse.GetValue(stepsPerEpisodeOption), parse.GetValue(sizeOption) ?? modelConfig?.ImageSize, seed, resume);
             bool verifyData = !parse.GetValue(skipDataCheckOption);
-            using var trainer = resume
-                ? Trainer.Resume(outFolder, dataset, communicator, verifyData, parse.GetValue(threadsOption))
-                : Trainer.Create(PanWorldModel.Create(modelConfig!, seed), dataset, config!, outFolder, communicator, verifyData);
-            trainer.AfterCheckpoint = TrainingCurves.SavePng;
-            if (resume) communicator.Agree(() =>
-            {
-                var stored = trainer.Config;
-                bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
-                var differences = new (Option Option, object? Given, object? Stored)[]
-                {
-                    (stepsOption, parse.GetValue(stepsOption), stored.MaxSteps),
-                    (minutesOption, parse.GetValue(minutesOption), stored.Budget?.TotalMinutes),
-                    (batchSizeOption, parse.GetValue(batchSizeOption), stored.BatchSize),
-                    (windowOption, parse.GetValue(windowOption), stored.WindowSteps),
-                    (lrOption, parse.GetValue(lrOption), stored.LearningRate),
-                    (selfForcingOption, parse.GetValue(selfForcingOption), stored.SelfForcingFraction),
-                    (seedOption, parse.GetValue(seedOption), stored.Seed),
-                    (logEveryOption, parse.GetValue(logEveryOption), stored.LogEvery),
-                    (checkpointEveryOption, parse.GetValue(checkpointEveryOption), stored.CheckpointEvery),
-                    (presetOption, parse.GetValue(presetOption)?.ToLowerInvariant(), trainer.Model.Config.Preset),
-                    (contextNoiseOption, parse.GetValue(contextNoiseOption), trainer.Model.Config.Decoder.ConditionNoise),
-                }.Where(d => Given(d.Option) && !Equals(d.Given, d.Stored)).ToList();
-                if (differences.Count > 0)
-                    throw new ArgumentException(
-                        "--resume continues with the run's stored settings; these options differ from them: " +
-                        string.Join(", ", differences.Select(d => $"{d.Option.Name} {d.Given} (the run has {d.Stored?.ToString() ?? "none"})")) + ". Leave them out or match them.");
-            });
-            Describe(console, trainer, resume);
-            DistributedJob.DescribeRanks(console, communicator, trainer.Config.BatchSize);
-            var result = Train(console, trainer);
-            Summarise(console, result, trainer.Config);
+            var options = resume
+                ? TrainingRunOptions.Resume(outFolder, data, verifyData, parse.GetValue(threadsOption))
+                : TrainingRunOptions.NewRun(outFolder, modelConfig!, config!, data, verifyData);
+            using var run = TrainingView.Open(console, options, communicator);
+            if (resume) communicator.Agree(() => CheckResumedWith(parse,
+            [
+                (stepsOption, parse.GetValue(stepsOption), run.Trainer.Config.MaxSteps),
+                (minutesOption, parse.GetValue(minutesOption), run.Trainer.Config.Budget?.TotalMinutes),
+                (batchSizeOption, parse.GetValue(batchSizeOption), run.Trainer.Config.BatchSize),
+                (windowOption, parse.GetValue(windowOption), run.Trainer.Config.WindowSteps),
+                (lrOption, parse.GetValue(lrOption), run.Trainer.Config.LearningRate),
+                (selfForcingOption, parse.GetValue(selfForcingOption), run.Trainer.Config.SelfForcingFraction),
+                (seedOption, parse.GetValue(seedOption), run.Trainer.Config.Seed),
+                (logEveryOption, parse.GetValue(logEveryOption), run.Trainer.Config.LogEvery),
+                (checkpointEveryOption, parse.GetValue(checkpointEveryOption), run.Trainer.Config.CheckpointEvery),
+                (presetOption, parse.GetValue(presetOption)?.ToLowerInvariant(), run.Trainer.Model.Config.Preset),
+                (contextNoiseOption, parse.GetValue(contextNoiseOption), run.Trainer.Model.Config.Decoder.ConditionNoise),
+            ]));
+            TrainingView.Train(console, run, communicator);
             return 0;
         });
         return command;
     }
 
-    /// <summary>The data set an environment run generated into &lt;out&gt;/data, for <c>--resume</c> without <c>--env</c> or <c>--data</c>.</summary>
-    static EpisodeDataset GeneratedData(string outFolder)
+    /// <summary>The episodes of <paramref name="envId"/>, generated into &lt;out&gt;/data (or read from there when an earlier call generated them).</summary>
+    public static TrainingDataSource EnvironmentData(IServiceProvider services, string envId, int episodes, int stepsPerEpisode, int? size, int seed, bool resume)
     {
-        string folder = Path.Combine(outFolder, DataFolderName);
-        if (!Directory.Exists(folder))
-            throw new IOException($"The run at {outFolder} has no generated data folder ({DataFolderName}/): it trained on a data folder, so give that again with --data <folder>.");
-        return EpisodeDataset.Open(folder);
-    }
-
-    /// <summary>
-    /// The data set in &lt;out&gt;/data: generated from the environment (an interrupted generation continues), or the one an
-    /// earlier call generated with the same settings.
-    /// </summary>
-    static EpisodeDataset EnvironmentData(IServiceProvider services, IAnsiConsole console, string envId, string outFolder, bool resume,
-        int episodes, int stepsPerEpisode, int? size, int seed)
-    {
-        string folder = Path.Combine(outFolder, DataFolderName);
         var registry = services.GetRequiredService<EnvRegistry>();
         var spec = registry.Spec(envId);
-        if (resume || Directory.Exists(folder))
-        {
-            var existing = EpisodeDataset.Open(folder);
-            if (!resume) CheckGeneratedWith(existing, spec.Id, episodes, stepsPerEpisode, seed);
-            return existing;
-        }
+        if (resume) return TrainingDataSource.ResumedGeneration(spec.Id);
         var kwargs = size is int pixels ? new Dictionary<string, object?> { ["size"] = pixels } : null;
-        var generation = new EpisodeGenerationConfig(episodes, stepsPerEpisode, baseSeed: seed);
         var generator = new EpisodeGenerator(() => registry.Make(spec.Id, kwargs, maxEpisodeSteps: stepsPerEpisode), GroundTruthExploration.PolicyFor);
-        EpisodeDataset? dataset = null;
-        console.Progress().AutoClear(false).Start(context =>
-        {
-            var task = context.AddTask(Markup.Escape($"generating {episodes} {spec.Id} episodes"), maxValue: episodes);
-            dataset = generator.Generate(generation, folder, new InlineProgress<EpisodeGenerationProgress>(p => task.Value = p.EpisodesDone), resume: true);
-        });
-        console.MarkupLine($"data: [bold]{dataset!.Episodes.Count}[/] episodes, {dataset.StepCount} steps of {dataset.Info.FrameHeight}×{dataset.Info.FrameWidth} frames in {Markup.Escape(folder)}");
-        return dataset;
+        return TrainingDataSource.Generate(generator, new EpisodeGenerationConfig(episodes, stepsPerEpisode, baseSeed: seed), spec.Id);
     }
 
-    static void CheckGeneratedWith(EpisodeDataset dataset, string envId, int episodes, int stepsPerEpisode, int seed)
+    /// <summary>Refuses a resume whose explicitly given options differ from the run's stored settings.</summary>
+    static void CheckResumedWith(ParseResult parse, (Option Option, object? Given, object? Stored)[] settings)
     {
-        var metadata = dataset.Info.Metadata;
-        bool same = (string?)metadata["env"] == envId && Number(metadata["episodes"]) == episodes
-            && Number(metadata["steps_per_episode"]) == stepsPerEpisode && Number(metadata["base_seed"]) == seed;
-        if (!same)
-            throw new IOException(
-                $"{dataset.Folder} already holds a data set made with other settings ({metadata.ToJsonString()}), not {episodes} {envId} episodes of " +
-                $"{stepsPerEpisode} steps with seed {seed}; nothing was changed. Choose another --out, or pass --data {dataset.Folder} to train on it.");
-    }
-
-    static long? Number(JsonNode? node) => node is JsonValue value && value.TryGetValue(out long number) ? number : null;
-
-    static void Describe(IAnsiConsole console, Trainer trainer, bool resumed)
-    {
-        var config = trainer.Config;
-        var counts = trainer.Model.ParameterCounts();
-        string budget = string.Join(" or ", new[]
-        {
-            config.MaxSteps is long steps ? $"{steps} steps" : null,
-            config.Budget is TimeSpan time ? $"{time.TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture)} minutes" : null,
-        }.OfType<string>());
-        console.MarkupLine($"{(resumed ? $"resuming at step [bold]{trainer.Step}[/]" : "training")}: {Markup.Escape(trainer.Model.Config.Preset)} model, " +
-            $"{counts["trainable"]:N0} of {counts["total"]:N0} parameters trainable; batch {config.BatchSize} × {config.WindowSteps} steps, lr {config.LearningRate:g3}, {budget}");
-    }
-
-    static TrainingResult Train(IAnsiConsole console, Trainer trainer)
-    {
-        using var cancellation = new CtrlCCancellation();
-        TrainingResult? result = null;
-        console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
-            .Start(context =>
-            {
-                var task = context.AddTask("starting", maxValue: 1.0);
-                result = trainer.Run(new InlineProgress<TrainingProgress>(p =>
-                {
-                    task.Value = p.Fraction;
-                    task.Description = Markup.Escape(
-                        $"step {p.Step}{(p.TotalSteps is long total ? $"/{total}" : "")}  loss {p.SmoothedLoss:F4}  {p.SamplesPerSecond:F1} samples/s  " +
-                        $"left {(p.Remaining is TimeSpan left ? left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "?")}");
-                }), cancellation.Token);
-                task.Value = 1.0;
-            });
-        return result!;
-    }
-
-    static void Summarise(IAnsiConsole console, TrainingResult result, TrainingConfig config)
-    {
-        static string Loss(double? value) => value is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
-        static string MiB(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("F0", CultureInfo.InvariantCulture);
-        var table = new Table().AddColumns("", "");
-        table.AddRow("stopped", $"{result.StopReason} at step {result.FinalStep} (this session from step {result.StartStep})");
-        table.AddRow("train loss", $"{Loss(result.FirstTrainLoss)} → {Loss(result.FinalTrainLoss)}");
-        table.AddRow("validation loss", $"{Loss(result.FirstValidation?.Loss)} (step {result.FirstValidation?.Step.ToString(CultureInfo.InvariantCulture) ?? "-"}) → " +
-            $"{Loss(result.FinalValidation?.Loss)} (step {result.FinalValidation?.Step.ToString(CultureInfo.InvariantCulture) ?? "-"})");
-        table.AddRow("rate", $"{result.SamplesPerSecond.ToString("F1", CultureInfo.InvariantCulture)} samples/s ({config.BatchSize} windows of {config.WindowSteps} steps each)");
-        table.AddRow("time", result.Elapsed.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
-        table.AddRow("resident memory", $"{MiB(result.WorkingSetStart)} MiB → {MiB(result.WorkingSetEnd)} MiB");
-        console.Write(table);
-        string folder = result.OutputFolder;
-        console.WriteLine($"model:       {TrainingOutput.ModelFolder(folder)}");
-        console.WriteLine($"metrics:     {TrainingOutput.MetricsFile(folder)}");
-        console.WriteLine($"curves:      {TrainingOutput.CurvesFile(folder)}");
-        console.WriteLine($"tensorboard: tensorboard --logdir {TrainingOutput.TensorBoardFolder(folder)}");
+        var differences = settings.Where(d => parse.GetResult(d.Option) is { Implicit: false } && !Equals(d.Given, d.Stored)).ToList();
+        if (differences.Count > 0)
+            throw new ArgumentException(
+                "--resume continues with the run's stored settings; these options differ from them: " +
+                string.Join(", ", differences.Select(d => $"{d.Option.Name} {d.Given} (the run has {d.Stored?.ToString() ?? "none"})")) + ". Leave them out or match them.");
     }
 }

@@ -16,4 +16,8 @@ namespace PanGym.Training;
 /// <param name="OutputFolder">The run's output folder (see <see cref="TrainingOutput"/> for what is inside).</param>
 public sealed record TrainingResult(long StartStep, long FinalStep, long? ScheduleSteps, TrainingStopReason StopReason,
     double? FirstTrainLoss, double? FinalTrainLoss, TrainingMetric? FirstValidation, TrainingMetric? FinalValidation,
-    TimeSpan Elapsed, double SamplesPerSecond, long WorkingSetStart, long WorkingSetEnd, string OutputFolder);
+    TimeSpan Elapsed, double SamplesPerSecond, long WorkingSetStart, long WorkingSetEnd, string OutputFolder)
+{
+    /// <summary>The world model of the run's final checkpoint (<see cref="TrainingOutput.ModelFolder"/>), which evaluation loads.</summary>
+    public string ModelFolder => TrainingOutput.ModelFolder(OutputFolder);
+}

@@ -1,22 +1,20 @@
-using System.Globalization;
 using PanGym.Backbone;
 using PanGym.Backbone.ImageProcessing;
 using PanGym.Backbone.Qwen25VL;
 using PanGym.Gym;
-using Spectre.Console;
 using static TorchSharp.torch;
 
-namespace PanGym.Cli.Commands;
+namespace PanGym.Bench;
 
 /// <summary>
-/// The Qwen2.5-VL part of <c>pangym bench lm</c>: the vision tower's time per image and achieved GFLOP/s, and the cached
+/// The Qwen2.5-VL part of <see cref="LmBenchmark"/>: the vision tower's time per image and achieved GFLOP/s, and the cached
 /// decode step of the language model after an image prompt (M-RoPE positions, rope delta) beside the same language
 /// model's text-only decode step at the same context, with random weights.
 /// </summary>
-internal static class VisionLanguageBenchmark
+public static class VisionLanguageBenchmark
 {
     /// <summary>The vision-language presets: a tiny one, and Qwen2.5-VL's released vision tower before a Qwen2.5-0.5B-shaped language model.</summary>
-    public static readonly Dictionary<string, Qwen25VLConfig> Presets = new(StringComparer.OrdinalIgnoreCase)
+    public static IReadOnlyDictionary<string, Qwen25VLConfig> Presets { get; } = new Dictionary<string, Qwen25VLConfig>(StringComparer.OrdinalIgnoreCase)
     {
         ["tiny-vl"] = new Qwen25VLConfig(
             new Qwen2Config(vocabSize: 512, hiddenSize: 64, intermediateSize: 128, numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2),
@@ -28,35 +26,10 @@ internal static class VisionLanguageBenchmark
     };
 
     /// <summary>Text tokens after the image in the decode prompt.</summary>
-    private const int TextTokens = 16;
+    public const int TextTokens = 16;
 
-    private sealed record Timings(string Preset, int ImageSide, int Patches, int ImageTokens, double ProcessorSeconds, double VisionSeconds, double VisionFlops,
-        int Context, double VisionLanguageDecodeSeconds, double TextDecodeSeconds);
-
-    /// <summary>Measures each preset and writes the table under <paramref name="peak"/>'s yardstick.</summary>
-    public static void Run(IAnsiConsole console, IReadOnlyList<string> presetNames, int imageSide, int decodeSteps, int repetitions, double peak)
-    {
-        console.Profile.Width = Math.Max(console.Profile.Width, 190);
-        var table = new Table().Title($"pangym bench lm, Qwen2.5-VL (float32, {get_num_threads()} threads; 1024² float32 matmul peak {peak:F1} GFLOP/s)");
-        table.AddColumns("preset", "image", "patches", "image tokens", "processor ms/image", "vision ms/image", "vision GFLOP/s", "context",
-            "VL decode ms/token", "text decode ms/token", "VL / text");
-        foreach (var name in presetNames)
-        {
-            var row = Measure(name, Presets[name], imageSide, decodeSteps, repetitions);
-            table.AddRow(row.Preset, $"{row.ImageSide}²", Invariant(row.Patches), Invariant(row.ImageTokens),
-                LmBenchmark.Milliseconds(row.ProcessorSeconds), LmBenchmark.Milliseconds(row.VisionSeconds), LmBenchmark.Gflops(row.VisionFlops, row.VisionSeconds), Invariant(row.Context),
-                LmBenchmark.Milliseconds(row.VisionLanguageDecodeSeconds), LmBenchmark.Milliseconds(row.TextDecodeSeconds),
-                (row.VisionLanguageDecodeSeconds / row.TextDecodeSeconds).ToString("F2", CultureInfo.InvariantCulture));
-        }
-        console.Write(table);
-        console.WriteLine($"Processor: smart_resize (and a resize where needed), rescale, normalise and patch rows of one {imageSide}×{imageSide} RGB image. " +
-            $"Vision: the fastest of up to {repetitions} runs of the tower on it (patch embedding, window and full attention, merger); " +
-            "GFLOP/s counts its matrix products, attention over each window or frame only. " +
-            $"VL decode: one cached step after a prompt of the image's tokens and {TextTokens} text tokens, at position L + rope delta; " +
-            $"text decode: the same language model's step at the same context with 1-D positions (the Qwen2 path); the fastest of up to {decodeSteps}.");
-    }
-
-    private static Timings Measure(string name, Qwen25VLConfig config, int imageSide, int decodeSteps, int repetitions)
+    /// <summary>Times the processor, the tower and the decode steps of <paramref name="config"/> (random weights) on a noise image of side <paramref name="imageSide"/>.</summary>
+    internal static VisionLanguageTiming Measure(string name, Qwen25VLConfig config, int imageSide, int decodeSteps, int repetitions)
     {
         using var noGrad = no_grad();
         using var model = new Qwen25VLModel(config);
@@ -66,9 +39,9 @@ internal static class VisionLanguageBenchmark
             maxPixels: 4 * imageSide * imageSide, patchSize: vision.PatchSize, temporalPatchSize: vision.TemporalPatchSize, mergeSize: vision.SpatialMergeSize));
         var image = NoiseImage(imageSide);
         var processed = processor.Process(image);
-        var processorSeconds = LmBenchmark.BestSeconds(repetitions, () => processor.Process(image));
+        var processorSeconds = LmBenchmark.Best(repetitions, () => processor.Process(image));
         model.EncodeImages([processed]).Dispose();
-        var visionSeconds = LmBenchmark.BestSeconds(repetitions, () => model.EncodeImages([processed]));
+        var visionSeconds = LmBenchmark.Best(repetitions, () => model.EncodeImages([processed]));
 
         var imageTokens = processed.Grid.MergedTokens(vision.SpatialMergeSize);
         var random = new Random(0);
@@ -83,7 +56,7 @@ internal static class VisionLanguageBenchmark
 
         using var vlCache = model.CreateCache(initialCapacity: context + 1);
         model.Forward(prompt, vlCache).Dispose();
-        var vlSeconds = LmBenchmark.BestSeconds(decodeSteps, () =>
+        var vlSeconds = LmBenchmark.Best(decodeSteps, () =>
         {
             model.DecodeStep(next, vlCache, delta);
             vlCache.Truncate(context);
@@ -92,12 +65,12 @@ internal static class VisionLanguageBenchmark
         using var textCache = model.CreateCache(initialCapacity: context + 1);
         using (var scope = NewDisposeScope())
             model.LanguageModel.Forward(randint(0, config.VisionStartTokenId, [1, context], dtype: ScalarType.Int64), textCache);
-        var textSeconds = LmBenchmark.BestSeconds(decodeSteps, () =>
+        var textSeconds = LmBenchmark.Best(decodeSteps, () =>
         {
             model.LanguageModel.Forward(next, textCache);
             textCache.Truncate(context);
         });
-        return new Timings(name, imageSide, processed.Rows, imageTokens, processorSeconds, visionSeconds, VisionFlops(vision, processed.Grid), context, vlSeconds, textSeconds);
+        return new VisionLanguageTiming(name, imageSide, processed.Rows, imageTokens, processorSeconds, visionSeconds, VisionFlops(vision, processed.Grid), context, vlSeconds, textSeconds);
     }
 
     /// <summary>
@@ -123,6 +96,4 @@ internal static class VisionLanguageBenchmark
         new Random(1).NextBytes(data);
         return new Image(side, side, data);
     }
-
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using static TorchSharp.torch;
 
-namespace PanGym.Cli.Commands;
+namespace PanGym.Bench;
 
-/// <summary>The machine's dense float32 matrix-product rate, the yardstick that benchmarks put their GFLOP/s beside.</summary>
-internal static class MatmulPeak
+/// <summary>The machine's dense float32 matrix-product rate, the yardstick that every benchmark puts its GFLOP/s beside, measured in the same run.</summary>
+public static class MatmulPeak
 {
     /// <summary>GFLOP/s of an n×n by n×n float32 product (2n³ FLOPs), the best of <paramref name="repetitions"/> after a warm-up.</summary>
     public static double MeasureGflops(int size = 1024, int repetitions = 20)

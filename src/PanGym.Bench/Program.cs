@@ -1,0 +1,1 @@
+return PanGym.Bench.BenchTool.Run(args);
