@@ -129,7 +129,7 @@ internal static class TrainCommand
         if (resume) return TrainingDataSource.ResumedGeneration(spec.Id);
         var kwargs = size is int pixels ? new Dictionary<string, object?> { ["size"] = pixels } : null;
         var generator = new EpisodeGenerator(() => registry.Make(spec.Id, kwargs, maxEpisodeSteps: stepsPerEpisode), GroundTruthExploration.PolicyFor);
-        return TrainingDataSource.Generate(generator, new EpisodeGenerationConfig(episodes, stepsPerEpisode, baseSeed: seed), spec.Id);
+        return TrainingDataSource.Generate(generator, new EpisodeGenerationConfig(episodes, stepsPerEpisode, baseSeed: seed));
     }
 
     /// <summary>Refuses a resume whose explicitly given options differ from the run's stored settings.</summary>

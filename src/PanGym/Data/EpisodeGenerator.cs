@@ -47,7 +47,7 @@ public sealed class EpisodeGenerator(Func<Env<Image, string>> envFactory, Func<E
         var policy = _policyFactory(env) ?? throw new InvalidOperationException("The policy factory returned null.");
         if (env.ObservationSpace is not ImageSpace space)
             throw new ArgumentException($"{env} observes {env.ObservationSpace}, not RGB frames (an ImageSpace): it cannot make an episode data set.", nameof(envFactory));
-        string envName = env.Spec?.Id ?? env.Unwrapped.GetType().Name;
+        string envName = NameOf(env);
         var info = new EpisodeDatasetInfo(space.Height, space.Width, $"env:{envName}", Metadata(config, envName, policy));
         using var writer = new EpisodeDatasetWriter(folder, info, resume);
         var written = writer.Episodes;
@@ -64,6 +64,18 @@ public sealed class EpisodeGenerator(Func<Env<Image, string>> envFactory, Func<E
         }
         return writer.Complete();
     }
+
+    /// <summary>
+    /// The environment's name as a data set's metadata records it (<c>"env"</c>): its registered id (<c>ShapesWorld-v0</c>)
+    /// or, made by hand, its type's name. Makes one environment to ask, and disposes it.
+    /// </summary>
+    public string EnvironmentName()
+    {
+        using var env = _envFactory() ?? throw new InvalidOperationException("The environment factory returned null.");
+        return NameOf(env);
+    }
+
+    static string NameOf(Env<Image, string> env) => env.Spec?.Id ?? env.Unwrapped.GetType().Name;
 
     /// <summary>The seed of the policy's generator in the episode reset with <paramref name="episodeSeed"/>: a fixed mix, so its draws differ from the environment's.</summary>
     public static int PolicySeed(int episodeSeed) => (int)(unchecked((uint)episodeSeed * 2654435761u + 0x9E3779B9u) >> 1);

@@ -28,15 +28,13 @@ public sealed record TrainingDataSource
     /// Episodes that <paramref name="generator"/> rolls out under <paramref name="generation"/> into the run's
     /// <see cref="GeneratedFolderName"/> folder; a folder an earlier call generated with the same settings is read again.
     /// </summary>
-    /// <param name="generator">The environment and its exploration policy.</param>
+    /// <param name="generator">The environment and its exploration policy (one environment is made at once, to learn its name).</param>
     /// <param name="generation">Episodes, steps and seeds.</param>
-    /// <param name="envId">The environment's registered id, as the data set's metadata records it (<c>ShapesWorld-v0</c>).</param>
-    public static TrainingDataSource Generate(EpisodeGenerator generator, EpisodeGenerationConfig generation, string envId)
+    public static TrainingDataSource Generate(EpisodeGenerator generator, EpisodeGenerationConfig generation)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(generation);
-        ArgumentException.ThrowIfNullOrWhiteSpace(envId);
-        return new TrainingDataSource(null, generator, generation, envId);
+        return new TrainingDataSource(null, generator, generation, generator.EnvironmentName());
     }
 
     /// <summary>The episodes an earlier call generated into the run's <see cref="GeneratedFolderName"/> folder, for a resume.</summary>
@@ -58,7 +56,7 @@ public sealed record TrainingDataSource
     /// <summary>What to generate, for <see cref="Generate"/>.</summary>
     public EpisodeGenerationConfig? Generation { get; }
 
-    /// <summary>The environment's id, for <see cref="Generate"/> and <see cref="ResumedGeneration"/>.</summary>
+    /// <summary>The environment's name as the data set records it (<see cref="EpisodeGenerator.EnvironmentName"/>), for <see cref="Generate"/> and <see cref="ResumedGeneration"/>.</summary>
     public string? EnvId { get; }
 
     /// <summary>The folder generated episodes of the run in <paramref name="outFolder"/> live in.</summary>

@@ -1,18 +1,25 @@
 using System.CommandLine;
-using PanGym.Cli.Commands;
+using PanGym.Bench;
 
-namespace PanGym.Tests.Backbone;
+namespace PanGym.Tests.Bench;
 
 public sealed class LmBenchmarkTests
 {
+    /// <summary>The bench tool's command tree, as <c>pangym-bench</c> has it.</summary>
+    static RootCommand BenchRoot()
+    {
+        var root = new RootCommand("test");
+        BenchCommands.AddTo(root);
+        return root;
+    }
+
     [Fact]
     public void BenchLmPrintsATableAndTheRatios()
     {
-        var root = new RootCommand("test");
-        root.Subcommands.Add(BenchCommand.Create());
+        var root = BenchRoot();
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = root.Parse(["bench", "lm", "--presets", "tiny", "--contexts", "4,8", "--decode-steps", "1", "--repetitions", "1"])
+        var exitCode = root.Parse(["lm", "--presets", "tiny", "--contexts", "4,8", "--decode-steps", "1", "--repetitions", "1"])
             .Invoke(new InvocationConfiguration { Output = output, Error = error });
         Assert.True(exitCode == 0, error.ToString());
         var text = output.ToString();
@@ -26,11 +33,10 @@ public sealed class LmBenchmarkTests
     [Fact]
     public void BenchLmReportsTheVisionTowerAndTheVisionLanguageDecodeStep()
     {
-        var root = new RootCommand("test");
-        root.Subcommands.Add(BenchCommand.Create());
+        var root = BenchRoot();
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = root.Parse(["bench", "lm", "--presets", "tiny-vl", "--image-size", "56", "--decode-steps", "1", "--repetitions", "1"])
+        var exitCode = root.Parse(["lm", "--presets", "tiny-vl", "--image-size", "56", "--decode-steps", "1", "--repetitions", "1"])
             .Invoke(new InvocationConfiguration { Output = output, Error = error });
         Assert.True(exitCode == 0, error.ToString());
         var text = output.ToString();
@@ -46,10 +52,9 @@ public sealed class LmBenchmarkTests
     [Fact]
     public void UnknownPresetIsRefused()
     {
-        var root = new RootCommand("test");
-        root.Subcommands.Add(BenchCommand.Create());
+        var root = BenchRoot();
         var error = new StringWriter();
-        var exitCode = root.Parse(["bench", "lm", "--presets", "gpt5"]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
+        var exitCode = root.Parse(["lm", "--presets", "gpt5"]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
         Assert.Equal(1, exitCode);
         Assert.Contains("--presets must list some of tiny, qwen2.5-0.5b", error.ToString());
     }
