@@ -7,6 +7,18 @@ namespace PanGym.Envs;
 public static class GroundTruthSimulators
 {
     /// <summary>
+    /// Makes <paramref name="id"/>'s simulator at a frame size, as the experiments ask for one once they know the model's
+    /// (<c>EvaluationRun.Open(options, GroundTruthSimulators.At(registry, "ShapesWorld-v0"))</c>).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The id is not registered (thrown when a simulator is made).</exception>
+    public static Func<int, IGroundTruthSimulator> At(EnvRegistry registry, string id)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return size => For(registry.Make(id, new Dictionary<string, object?> { ["size"] = size }));
+    }
+
+    /// <summary>
     /// The <see cref="IGroundTruthSimulator"/> of <paramref name="env"/> (wrappers are looked through; the simulator owns
     /// the environment): ShapesWorld under <see cref="ShapesWorldExploration"/>, MomentumWorld under
     /// <see cref="MomentumWorldExploration"/>, which hides the ball's velocity.

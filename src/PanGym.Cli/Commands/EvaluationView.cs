@@ -16,7 +16,7 @@ internal static class EvaluationView
     /// <summary>Runs the evaluation on <paramref name="envId"/> (made at the model's frame size), writes the report into <paramref name="outFolder"/> and prints it.</summary>
     public static EvaluationReport Evaluate(IAnsiConsole console, EvaluationRunOptions options, EnvRegistry registry, string envId, string outFolder)
     {
-        using var run = EvaluationRun.Open(options, size => GroundTruthSimulators.For(registry.Make(envId, new Dictionary<string, object?> { ["size"] = size })));
+        using var run = EvaluationRun.Open(options, GroundTruthSimulators.At(registry, envId));
         var config = options.Config;
         int size = run.Model.Config.ImageSize;
         console.MarkupLine($"evaluating [bold]{Markup.Escape(run.Model.Config.Preset)}[/] model on {config.Episodes} held-out {Markup.Escape(envId)} episodes " +

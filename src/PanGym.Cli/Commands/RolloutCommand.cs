@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using PanGym.Envs;
-using PanGym.Evaluation;
 using PanGym.Experiments;
 using PanGym.Gym;
 using PanGym.Imagination;
@@ -84,9 +83,7 @@ internal static class RolloutCommand
     /// <param name="scale">Integer enlargement.</param>
     public static void Rollout(RolloutRunOptions options, EnvRegistry registry, string? envId, string output, int fps, int scale)
     {
-        Func<int, IGroundTruthSimulator>? simulatorAt = envId is null ? null
-            : size => GroundTruthSimulators.For(registry.Make(envId, new Dictionary<string, object?> { ["size"] = size }));
-        var result = RolloutRun.Run(options, simulatorAt);
+        var result = RolloutRun.Run(options, envId is null ? null : GroundTruthSimulators.At(registry, envId));
         VideoWriter.Write(output, result.Frames, fps, scale);
         Console.WriteLine($"wrote {output}: the start frame and {result.Imagined.Count} imagined frames{(options.BesideTruth ? ", truth on the left" : "")}");
     }

@@ -92,6 +92,10 @@ internal static class TrainCommand
                 if (parse.GetValue(windowOption) is int window) modelConfig = modelConfig.WithHistoryTurns(window);
                 if (parse.GetValue(contextNoiseOption) is double noise) modelConfig = modelConfig.WithConditionNoise(noise);
             }
+            else
+            {
+                TrainingOutput.EnsureHoldsCheckpoint(outFolder);
+            }
 
             var data = dataFolder is not null ? TrainingDataSource.FromFolder(dataFolder.FullName)
                 : envId is null ? TrainingDataSource.RunData

@@ -1,11 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using PanGym.DependencyInjection;
-using PanGym.Envs;
 using PanGym.Evaluation;
 using PanGym.Experiments;
-using PanGym.Gym;
 using PanGym.Tests.Cli;
 using PanGym.WorldModel;
 
@@ -14,25 +10,13 @@ namespace PanGym.Tests.Experiments;
 [Collection(FFmpegCollection.Name)]
 public sealed class EvaluationRunTests : IDisposable
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("pangym-evaluation-run-").FullName;
-    readonly ServiceProvider _services = new ServiceCollection().AddPanGym(pan => pan.AddGroundTruthEnvironments()).BuildServiceProvider();
+    readonly TinyCheckpoint _tiny = new("evaluation-run");
 
-    public EvaluationRunTests()
-    {
-        using var model = PanWorldModel.Create(WorldModelConfig.Tiny, seed: 3);
-        WorldModelCheckpoint.Save(model, Checkpoint);
-    }
+    public void Dispose() => _tiny.Dispose();
 
-    public void Dispose()
-    {
-        _services.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
+    string Checkpoint => _tiny.Checkpoint;
 
-    string Checkpoint => Path.Combine(_folder, "model");
-
-    Func<int, IGroundTruthSimulator> Simulators(string envId) =>
-        size => GroundTruthSimulators.For(_services.GetRequiredService<EnvRegistry>().Make(envId, new Dictionary<string, object?> { ["size"] = size }));
+    Func<int, IGroundTruthSimulator> Simulators(string envId) => _tiny.Simulators(envId);
 
     [Fact]
     public void The_report_is_what_pangym_eval_prints_and_writes()
@@ -41,7 +25,7 @@ public sealed class EvaluationRunTests : IDisposable
         var stages = new List<string>();
         var report = EvaluationRun.Execute(options, Simulators("ShapesWorld-v0"), new Recorder<string>(stages.Add));
 
-        string folder = Path.Combine(_folder, "report");
+        string folder = Path.Combine(_tiny.Folder, "report");
         var (code, output, error) = CliRunner.Run("eval", "--checkpoint", Checkpoint, "--env", "ShapesWorld-v0", "--episodes", "2", "--horizon", "3", "--steps", "2", "--out", folder);
         Assert.True(code == 0, error);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"PSNR gain over copying the last frame: {report.PsnrGain:+0.00;-0.00} dB"), output);
@@ -77,7 +61,7 @@ public sealed class EvaluationRunTests : IDisposable
     public void A_missing_checkpoint_is_refused_before_any_environment_is_made()
     {
         bool made = false;
-        Assert.Throws<DirectoryNotFoundException>(() => EvaluationRun.Open(new EvaluationRunOptions(Path.Combine(_folder, "nowhere")), size =>
+        Assert.Throws<DirectoryNotFoundException>(() => EvaluationRun.Open(new EvaluationRunOptions(Path.Combine(_tiny.Folder, "nowhere")), size =>
         {
             made = true;
             return Simulators("ShapesWorld-v0")(size);

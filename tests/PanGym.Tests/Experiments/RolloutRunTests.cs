@@ -1,9 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
-using PanGym.DependencyInjection;
-using PanGym.Envs;
 using PanGym.Evaluation;
 using PanGym.Experiments;
-using PanGym.Gym;
 using PanGym.Media;
 using PanGym.WorldModel;
 
@@ -12,25 +8,13 @@ namespace PanGym.Tests.Experiments;
 public sealed class RolloutRunTests : IDisposable
 {
     static readonly string[] Actions = ["move the red circle left", "wait"];
-    readonly string _folder = Directory.CreateTempSubdirectory("pangym-rollout-run-").FullName;
-    readonly ServiceProvider _services = new ServiceCollection().AddPanGym(pan => pan.AddGroundTruthEnvironments()).BuildServiceProvider();
+    readonly TinyCheckpoint _tiny = new("rollout-run");
 
-    public RolloutRunTests()
-    {
-        using var model = PanWorldModel.Create(WorldModelConfig.Tiny, seed: 3);
-        WorldModelCheckpoint.Save(model, Checkpoint);
-    }
+    public void Dispose() => _tiny.Dispose();
 
-    public void Dispose()
-    {
-        _services.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
+    string Checkpoint => _tiny.Checkpoint;
 
-    string Checkpoint => Path.Combine(_folder, "model");
-
-    Func<int, IGroundTruthSimulator> Shapes =>
-        size => GroundTruthSimulators.For(_services.GetRequiredService<EnvRegistry>().Make("ShapesWorld-v0", new Dictionary<string, object?> { ["size"] = size }));
+    Func<int, IGroundTruthSimulator> Shapes => _tiny.Simulators("ShapesWorld-v0");
 
     static FlowSamplingOptions Fast => new(steps: 1, temperature: 0);
 
@@ -51,7 +35,7 @@ public sealed class RolloutRunTests : IDisposable
     public void A_png_of_the_start_frame_imagines_what_the_environment_start_imagines()
     {
         var fromEnv = RolloutRun.Run(new RolloutRunOptions(Checkpoint, Actions, seed: 5, Fast), Shapes);
-        string png = Path.Combine(_folder, "start.png");
+        string png = Path.Combine(_tiny.Folder, "start.png");
         File.WriteAllBytes(png, PngEncoder.Encode(fromEnv.Start));
 
         var fromPng = RolloutRun.Run(new RolloutRunOptions(Checkpoint, Actions, seed: 5, Fast, startFrame: png));
@@ -66,7 +50,7 @@ public sealed class RolloutRunTests : IDisposable
     {
         var options = new RolloutRunOptions(Checkpoint, Actions);
         Assert.Contains("Give a start", Assert.Throws<ArgumentException>(() => RolloutRun.Run(options)).Message);
-        var withPng = new RolloutRunOptions(Checkpoint, Actions, startFrame: Path.Combine(_folder, "start.png"));
+        var withPng = new RolloutRunOptions(Checkpoint, Actions, startFrame: Path.Combine(_tiny.Folder, "start.png"));
         Assert.Contains("not both", Assert.Throws<ArgumentException>(() => RolloutRun.Run(withPng, Shapes)).Message);
         Assert.Throws<ArgumentException>(() => new RolloutRunOptions(Checkpoint, []));
         Assert.Throws<ArgumentException>(() => new RolloutRunOptions(Checkpoint, ["wait", " "]));
