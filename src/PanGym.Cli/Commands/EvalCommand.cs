@@ -72,7 +72,7 @@ internal static class EvalCommand
             console.Status().Start("starting", context =>
             {
                 report = new DynamicsEvaluator(config).Evaluate(simulator, predictor, noHistory, details,
-                    new InlineProgress<string>(stage => context.Status(Markup.Escape(stage))), openLoop);
+                    new SyncProgress<string>(stage => context.Status(Markup.Escape(stage))), openLoop);
             });
             var files = EvaluationReportWriter.Write(report!, outFolder);
             Summarise(console, report!, files);

@@ -178,7 +178,7 @@ internal static class TrainBenchmark
         using var trainer = Trainer.Create(PanGym.WorldModel.PanWorldModel.Create(settings.Model, seed: 0), dataset, config, outFolder, communicator);
         trainer.AfterCheckpoint = TrainingCurves.SavePng;
         var marks = new Dictionary<long, (long Time, TimeSpan Reduce)>();
-        trainer.Run(new InlineProgress<TrainingProgress>(p => marks[p.Step] = (Stopwatch.GetTimestamp(), communicator.SumTime)));
+        trainer.Run(new SyncProgress<TrainingProgress>(p => marks[p.Step] = (Stopwatch.GetTimestamp(), communicator.SumTime)));
         if (communicator.Rank != 0) return;
         var (first, last) = (marks[settings.Warmup], marks[settings.Warmup + settings.Steps]);
         int timed = settings.Steps;

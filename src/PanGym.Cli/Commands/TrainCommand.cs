@@ -171,7 +171,7 @@ internal static class TrainCommand
         console.Progress().AutoClear(false).Start(context =>
         {
             var task = context.AddTask(Markup.Escape($"generating {episodes} {spec.Id} episodes"), maxValue: episodes);
-            dataset = generator.Generate(generation, folder, new InlineProgress<EpisodeGenerationProgress>(p => task.Value = p.EpisodesDone), resume: true);
+            dataset = generator.Generate(generation, folder, new SyncProgress<EpisodeGenerationProgress>(p => task.Value = p.EpisodesDone), resume: true);
         });
         console.MarkupLine($"data: [bold]{dataset!.Episodes.Count}[/] episodes, {dataset.StepCount} steps of {dataset.Info.FrameHeight}×{dataset.Info.FrameWidth} frames in {Markup.Escape(folder)}");
         return dataset;
@@ -213,7 +213,7 @@ internal static class TrainCommand
             .Start(context =>
             {
                 var task = context.AddTask("starting", maxValue: 1.0);
-                result = trainer.Run(new InlineProgress<TrainingProgress>(p =>
+                result = trainer.Run(new SyncProgress<TrainingProgress>(p =>
                 {
                     task.Value = p.Fraction;
                     task.Description = Markup.Escape(
