@@ -7,20 +7,10 @@ namespace PanGym.Envs;
 public static class GroundTruthSimulators
 {
     /// <summary>
-    /// The <see cref="IGroundTruthSimulator"/> of <paramref name="env"/> (wrappers are looked through; the simulator owns
-    /// the environment): ShapesWorld under <see cref="ShapesWorldExploration"/>, MomentumWorld under
-    /// <see cref="MomentumWorldExploration"/>, which hides the ball's velocity.
+    /// The <see cref="IGroundTruthSimulator"/> of <paramref name="env"/> from <see cref="GroundTruthRegistry.Default"/> (wrappers
+    /// are looked through; the simulator owns the environment): ShapesWorld under <see cref="ShapesWorldExploration"/>,
+    /// MomentumWorld under <see cref="MomentumWorldExploration"/>, which hides the ball's velocity, and whatever was registered.
     /// </summary>
-    /// <exception cref="ArgumentException">Another environment.</exception>
-    public static IGroundTruthSimulator For(Env<Image, string> env)
-    {
-        ArgumentNullException.ThrowIfNull(env);
-        string name = env.Spec?.Id ?? env.Unwrapped.GetType().Name;
-        return env.Unwrapped switch
-        {
-            ShapesWorld shapes => new GroundTruthSimulator<ShapesWorldState, ShapesWorldAction>(shapes, new ShapesWorldExploration(shapes), name, hasHiddenState: false),
-            MomentumWorld momentum => new GroundTruthSimulator<MomentumWorldState, MomentumWorldAction>(momentum, new MomentumWorldExploration(), name, hasHiddenState: true),
-            var other => throw new ArgumentException($"{other} is not a ground-truth environment the evaluation knows (ShapesWorld, MomentumWorld).", nameof(env)),
-        };
-    }
+    /// <exception cref="ArgumentException">An environment whose type is not registered; the message says how to register it.</exception>
+    public static IGroundTruthSimulator For(Env<Image, string> env) => GroundTruthRegistry.Default.SimulatorFor(env);
 }

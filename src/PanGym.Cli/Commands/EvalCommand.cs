@@ -21,7 +21,7 @@ internal static class EvalCommand
     public static Command Create(IServiceProvider services)
     {
         var checkpointOption = new Option<DirectoryInfo>("--checkpoint") { Description = "A world-model checkpoint folder, or a training output folder (its checkpoint/model).", Required = true };
-        var envOption = new Option<string>("--env") { Description = "The ground-truth environment (ShapesWorld-v0, MomentumWorld-v0), made at the model's frame size.", Required = true };
+        var envOption = new Option<string>("--env") { Description = "The ground-truth environment (ShapesWorld-v0, MomentumWorld-v0 or one registered), made at the model's frame size.", Required = true };
         var episodesOption = new Option<int>("--episodes") { Description = "Held-out episodes.", DefaultValueFactory = _ => EvaluationConfig.Default.Episodes };
         var horizonOption = new Option<int>("--horizon") { Description = "Actions per episode, H: one-step scores over every step, rollouts to H.", DefaultValueFactory = _ => EvaluationConfig.Default.Horizon };
         var stepsOption = new Option<int>("--steps") { Description = "K, flow-matching solver steps per decoded frame.", DefaultValueFactory = _ => RolloutOptions.DefaultSampling.Steps };
@@ -51,7 +51,7 @@ internal static class EvalCommand
             string checkpoint = CheckpointLocator.Resolve(parse.GetValue(checkpointOption)!.FullName);
             using var model = WorldModelCheckpoint.Load(checkpoint);
             int size = model.Config.ImageSize;
-            using var simulator = GroundTruthSimulators.For(registry.Make(spec.Id, new Dictionary<string, object?> { ["size"] = size }));
+            using var simulator = services.GetRequiredService<GroundTruthRegistry>().SimulatorFor(registry.Make(spec.Id, new Dictionary<string, object?> { ["size"] = size }));
             var closedLoop = parse.GetValue(closedLoopOption);
             var predictor = new WorldModelPredictor(model, new RolloutOptions(closedLoop, sampling), config.Seed);
             var noHistory = simulator.HasHiddenState ? new WorldModelPredictor(model, new RolloutOptions(closedLoop, sampling, HistoryWindow.LastStateOnly), config.Seed) : null;

@@ -68,7 +68,7 @@ internal static class RolloutCommand
             GroundTruthEpisode? truth = null;
             if (envName is not null)
             {
-                using var simulator = GroundTruthSimulators.For(registry.Make(envName, new Dictionary<string, object?> { ["size"] = size }));
+                using var simulator = services.GetRequiredService<GroundTruthRegistry>().SimulatorFor(registry.Make(envName, new Dictionary<string, object?> { ["size"] = size }));
                 truth = simulator.Replay(seed, actions);
                 startImage = truth.Frames[0];
             }

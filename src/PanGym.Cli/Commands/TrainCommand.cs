@@ -166,7 +166,7 @@ internal static class TrainCommand
         }
         var kwargs = size is int pixels ? new Dictionary<string, object?> { ["size"] = pixels } : null;
         var generation = new EpisodeGenerationConfig(episodes, stepsPerEpisode, baseSeed: seed);
-        var generator = new EpisodeGenerator(() => registry.Make(spec.Id, kwargs, maxEpisodeSteps: stepsPerEpisode), GroundTruthExploration.PolicyFor);
+        var generator = new EpisodeGenerator(() => registry.Make(spec.Id, kwargs, maxEpisodeSteps: stepsPerEpisode), services.GetRequiredService<GroundTruthRegistry>().PolicyFor);
         EpisodeDataset? dataset = null;
         console.Progress().AutoClear(false).Start(context =>
         {
