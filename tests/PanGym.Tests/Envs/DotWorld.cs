@@ -1,4 +1,3 @@
-using PanGym.Data;
 using PanGym.Envs;
 using PanGym.Gym;
 
@@ -80,39 +79,4 @@ public sealed class DotWorld(int size = 32, DotWorld.Fault fault = DotWorld.Faul
         Keywords.EnsureKnown(kwargs, ["size"], "keyword argument for DotWorld-v0", nameof(kwargs));
         return new DotWorld(Keywords.TryGet(kwargs, "size", out var size) ? Keywords.ToInt32(size, "size") : 32);
     }
-}
-
-/// <summary>DotWorld's state: the dot's centre (an array, as a user might write it) and the goal square.</summary>
-public sealed record DotState(double[] Position, GoalRegion Goal);
-
-/// <summary>A DotWorld push, or wait.</summary>
-public sealed record DotAction(Direction Direction)
-{
-    public static IReadOnlyList<string> Candidates { get; } = ["push left", "push right", "push up", "push down", "wait"];
-
-    public override string ToString() => Direction == Direction.None ? "wait" : $"push {Direction.ToWord()}";
-}
-
-/// <summary>Finds the purple dot's centre with <see cref="PaletteCentroids"/>, the dot's colour added to the palette.</summary>
-public sealed class DotProbe(int size) : IStateProbe
-{
-    public const string Name = "dot";
-    readonly PaletteCentroids _centroids = new(size, [DotWorld.Purple], probeName: "DotWorld probe");
-
-    public IReadOnlyList<ProbedObject> Probe(Image frame)
-    {
-        var (x, y, area) = _centroids.Measure(frame)[0];
-        return area >= 4 ? [new ProbedObject(Name, x, y, area)] : [];
-    }
-}
-
-/// <summary>Pushes at random, waiting a fifth of the time.</summary>
-public sealed class DotExploration : IExplorationPolicy
-{
-    public string Name => "dot-exploration";
-
-    public void BeginEpisode() { }
-
-    public string Act(Image observation, IReadOnlyDictionary<string, object?> info, Random random) =>
-        random.NextDouble() < 0.2 ? "wait" : DotAction.Candidates[random.Next(4)];
 }
