@@ -10,18 +10,10 @@ namespace PanGym.Envs;
 public static class GroundTruthExploration
 {
     /// <summary>
-    /// <see cref="ShapesWorldExploration"/> for ShapesWorld, <see cref="MomentumWorldExploration"/> for MomentumWorld
-    /// (wrappers are looked through), with their default settings.
+    /// The policy <see cref="GroundTruthRegistry.Default"/> holds for <paramref name="env"/> (wrappers are looked through):
+    /// <see cref="ShapesWorldExploration"/> for ShapesWorld, <see cref="MomentumWorldExploration"/> for MomentumWorld, with
+    /// their default settings, and whatever was registered.
     /// </summary>
-    /// <exception cref="ArgumentException">Another environment: write an <see cref="IExplorationPolicy"/> for it.</exception>
-    public static IExplorationPolicy PolicyFor(Env<Image, string> env)
-    {
-        ArgumentNullException.ThrowIfNull(env);
-        return env.Unwrapped switch
-        {
-            ShapesWorld shapes => new ShapesWorldExploration(shapes),
-            MomentumWorld => new MomentumWorldExploration(),
-            var other => throw new ArgumentException($"No exploration policy is built in for {other}: write an IExplorationPolicy for it.", nameof(env)),
-        };
-    }
+    /// <exception cref="ArgumentException">An environment whose type is not registered; the message says how to register it.</exception>
+    public static IExplorationPolicy PolicyFor(Env<Image, string> env) => GroundTruthRegistry.Default.PolicyFor(env);
 }

@@ -10,29 +10,23 @@ public static class GroundTruthSimulators
     /// Makes <paramref name="id"/>'s simulator at a frame size, as the experiments ask for one once they know the model's
     /// (<c>EvaluationRun.Open(options, GroundTruthSimulators.At(registry, "ShapesWorld-v0"))</c>).
     /// </summary>
+    /// <param name="registry">Where <paramref name="id"/> is made.</param>
+    /// <param name="id">The environment's id.</param>
+    /// <param name="simulators">Which simulators and exploration policies are known; null for <see cref="GroundTruthRegistry.Default"/>.</param>
     /// <exception cref="KeyNotFoundException">The id is not registered (thrown when a simulator is made).</exception>
-    public static Func<int, IGroundTruthSimulator> At(EnvRegistry registry, string id)
+    public static Func<int, IGroundTruthSimulator> At(EnvRegistry registry, string id, GroundTruthRegistry? simulators = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return size => For(registry.Make(id, new Dictionary<string, object?> { ["size"] = size }));
+        var known = simulators ?? GroundTruthRegistry.Default;
+        return size => known.SimulatorFor(registry.Make(id, new Dictionary<string, object?> { ["size"] = size }));
     }
 
     /// <summary>
-    /// The <see cref="IGroundTruthSimulator"/> of <paramref name="env"/> (wrappers are looked through; the simulator owns
-    /// the environment): ShapesWorld under <see cref="ShapesWorldExploration"/>, MomentumWorld under
-    /// <see cref="MomentumWorldExploration"/>, which hides the ball's velocity.
+    /// The <see cref="IGroundTruthSimulator"/> of <paramref name="env"/> from <see cref="GroundTruthRegistry.Default"/> (wrappers
+    /// are looked through; the simulator owns the environment): ShapesWorld under <see cref="ShapesWorldExploration"/>,
+    /// MomentumWorld under <see cref="MomentumWorldExploration"/>, which hides the ball's velocity, and whatever was registered.
     /// </summary>
-    /// <exception cref="ArgumentException">Another environment.</exception>
-    public static IGroundTruthSimulator For(Env<Image, string> env)
-    {
-        ArgumentNullException.ThrowIfNull(env);
-        string name = env.Spec?.Id ?? env.Unwrapped.GetType().Name;
-        return env.Unwrapped switch
-        {
-            ShapesWorld shapes => new GroundTruthSimulator<ShapesWorldState, ShapesWorldAction>(shapes, new ShapesWorldExploration(shapes), name, hasHiddenState: false),
-            MomentumWorld momentum => new GroundTruthSimulator<MomentumWorldState, MomentumWorldAction>(momentum, new MomentumWorldExploration(), name, hasHiddenState: true),
-            var other => throw new ArgumentException($"{other} is not a ground-truth environment the evaluation knows (ShapesWorld, MomentumWorld).", nameof(env)),
-        };
-    }
+    /// <exception cref="ArgumentException">An environment whose type is not registered; the message says how to register it.</exception>
+    public static IGroundTruthSimulator For(Env<Image, string> env) => GroundTruthRegistry.Default.SimulatorFor(env);
 }

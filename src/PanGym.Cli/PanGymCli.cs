@@ -10,10 +10,16 @@ namespace PanGym.Cli;
 internal static class PanGymCli
 {
     /// <summary>Runs the command line on <paramref name="args"/> and returns the exit code (2 for an input error).</summary>
-    public static int Run(string[] args)
+    /// <param name="args">The arguments.</param>
+    /// <param name="configure">Registers more environments beside the built-in ones (a host of the command line, or a test).</param>
+    public static int Run(string[] args, Action<PanGymBuilder>? configure = null)
     {
         using var services = new ServiceCollection()
-            .AddPanGym(pan => pan.AddGroundTruthEnvironments())
+            .AddPanGym(pan =>
+            {
+                pan.AddGroundTruthEnvironments();
+                configure?.Invoke(pan);
+            })
             .BuildServiceProvider();
         var root = new RootCommand("pangym: a PAN-style world model as a Gym environment; train it, plan with it, measure it.");
         root.Options.Add(CliErrors.VerboseOption());

@@ -2,9 +2,11 @@ namespace PanGym.Envs;
 
 /// <summary>
 /// The forgiving half of text-action parsing, shared by the environments' parsers: normalises case, spacing,
-/// trailing punctuation and filler words, and knows the synonyms for verbs, directions and "wait".
+/// trailing punctuation and filler words, and knows the synonyms for verbs, directions and "wait". A new environment's
+/// parser starts from <see cref="SplitVerbPhrase"/> (or <see cref="Words"/> and <see cref="DirectionOf"/>) and reports what
+/// it cannot read with <see cref="Unknown"/>, so its actions are as forgiving as the built-in ones.
 /// </summary>
-internal static class ActionText
+public static class ActionText
 {
     /// <summary>Sentence shown after the accepted actions in an <see cref="UnknownActionException"/>.</summary>
     public const string ForgivenVariants =
@@ -14,6 +16,9 @@ internal static class ActionText
     static readonly HashSet<string> _fillers = ["the", "to"];
     static readonly HashSet<string> _waitPhrases = ["wait", "noop", "no-op", "no op", "do nothing", "stay"];
     static readonly HashSet<string> _verbs = ["move", "push", "shift", "slide", "go"];
+
+    /// <summary>Whether <paramref name="text"/> is "wait" or one of its synonyms (noop, no-op, do nothing, stay).</summary>
+    public static bool IsWait(string text) => _waitPhrases.Contains(string.Join(' ', Words(text)));
 
     /// <summary>
     /// Splits "&lt;verb&gt; &lt;reference words…&gt; &lt;direction&gt;" into the reference words and the direction, or
@@ -38,13 +43,15 @@ internal static class ActionText
     public static UnknownActionException Unknown(string text, string reason, IReadOnlyList<string> candidates) =>
         new(text, reason, candidates, ForgivenVariants);
 
-    static string[] Words(string text) =>
-        text.Trim().TrimEnd('.', '!', '?', ',', ';', ':').ToLowerInvariant()
+    /// <summary>The words of <paramref name="text"/>: trimmed, lower-case, trailing punctuation and the fillers "the" and "to" removed.</summary>
+    public static string[] Words(string text) =>
+        (text ?? throw new ArgumentNullException(nameof(text))).Trim().TrimEnd('.', '!', '?', ',', ';', ':').ToLowerInvariant()
             .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
             .Where(word => !_fillers.Contains(word))
             .ToArray();
 
-    static Direction? DirectionOf(string word) => word switch
+    /// <summary>The direction a lower-case word names (left/right/up/down or west/east/north/south), or null.</summary>
+    public static Direction? DirectionOf(string word) => word switch
     {
         "left" or "west" => Direction.Left,
         "right" or "east" => Direction.Right,

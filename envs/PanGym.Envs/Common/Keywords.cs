@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace PanGym.Envs;
 
-/// <summary>Checks and converts the loosely typed dictionaries of reset options and registry keyword arguments.</summary>
-internal static class Keywords
+/// <summary>
+/// Checks and converts the loosely typed dictionaries of reset options and registry keyword arguments, with errors that
+/// name the key and list what is accepted; a new environment's <c>Reset</c> and registry factory use it as the built-in ones do.
+/// </summary>
+public static class Keywords
 {
     /// <summary>Throws when <paramref name="values"/> holds a key outside <paramref name="accepted"/>, naming it and listing the accepted ones.</summary>
     public static void EnsureKnown(IReadOnlyDictionary<string, object?>? values, IReadOnlyList<string> accepted, string what, string paramName)

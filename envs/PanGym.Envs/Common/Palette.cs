@@ -4,9 +4,10 @@ namespace PanGym.Envs;
 
 /// <summary>
 /// Every colour the ground-truth environments draw. Object colours are saturated and far apart, so that the state
-/// probes can classify pixels by their nearest palette colour even in noisy predicted frames.
+/// probes can classify pixels by their nearest palette colour even in noisy predicted frames. A new environment can draw
+/// with these colours, or with its own passed to <see cref="PaletteCentroids"/>.
 /// </summary>
-internal static class Palette
+public static class Palette
 {
     /// <summary>The dark background.</summary>
     public static readonly Rgb Background = (16, 16, 24);

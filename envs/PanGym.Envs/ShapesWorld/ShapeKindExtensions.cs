@@ -18,7 +18,8 @@ public static class ShapeKindExtensions
     /// <summary>The object's name in text actions, goals and probe results, for example "red circle".</summary>
     public static string DisplayName(this ShapeKind kind) => $"{kind.ColourWord()} {kind.Noun()}";
 
-    internal static (byte R, byte G, byte B) Colour(this ShapeKind kind) => kind switch
+    /// <summary>The <see cref="Palette"/> colour the shape is drawn in.</summary>
+    public static (byte R, byte G, byte B) Colour(this ShapeKind kind) => kind switch
     {
         ShapeKind.Circle => Palette.Red,
         ShapeKind.Square => Palette.Blue,

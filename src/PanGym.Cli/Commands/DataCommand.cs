@@ -140,7 +140,7 @@ internal static class DataCommand
             .Start(context =>
             {
                 var task = context.AddTask("probing", maxValue: 1.0);
-                var progress = new InlineProgress<VideoIngestProgress>(p =>
+                var progress = new SyncProgress<VideoIngestProgress>(p =>
                 {
                     task.Value = p.Fraction;
                     task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,

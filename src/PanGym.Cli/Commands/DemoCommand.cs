@@ -81,7 +81,7 @@ internal static class DemoCommand
             string reportFolder = EvaluationReportWriter.EnsureReportFolder(report);
             var evaluation = new EvaluationRunOptions(train, new EvaluationConfig(parse.GetValue(episodesOption), parse.GetValue(horizonOption), seed),
                 new FlowSamplingOptions(steps: DecodeSteps, temperature: RolloutOptions.DefaultSampling.Temperature));
-            EvaluationView.Evaluate(CliConsole.Create(Console.Out), evaluation, registry, EnvId, reportFolder);
+            EvaluationView.Evaluate(CliConsole.Create(Console.Out), evaluation, registry, services.GetRequiredService<GroundTruthRegistry>(), EnvId, reportFolder);
 
             Console.WriteLine("3/3 imagine an expert episode beside the truth");
             string output = RolloutCommand.CheckOutput(Path.GetFullPath(video), Scale);
@@ -90,7 +90,7 @@ internal static class DemoCommand
             FFmpegTools.EnsureAvailable();
             var rollout = new RolloutRunOptions(train, actions, seed, new FlowSamplingOptions(steps: DecodeSteps, temperature: RolloutOptions.DefaultSampling.Temperature),
                 besideTruth: true);
-            RolloutCommand.Rollout(rollout, registry, EnvId, output, Fps, Scale);
+            RolloutCommand.Rollout(rollout, registry, services.GetRequiredService<GroundTruthRegistry>(), EnvId, output, Fps, Scale);
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo done in {clock.Elapsed.TotalMinutes:F1} minutes"));
             Console.WriteLine($"report:  {Path.Combine(report, "report.html")}");

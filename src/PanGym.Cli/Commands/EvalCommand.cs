@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using PanGym.Envs;
 using PanGym.Evaluation;
 using PanGym.Experiments;
 using PanGym.Gym;
@@ -19,7 +20,7 @@ internal static class EvalCommand
     public static Command Create(IServiceProvider services)
     {
         var checkpointOption = new Option<DirectoryInfo>("--checkpoint") { Description = "A world-model checkpoint folder, or a training output folder (its checkpoint/model).", Required = true };
-        var envOption = new Option<string>("--env") { Description = "The ground-truth environment (ShapesWorld-v0, MomentumWorld-v0), made at the model's frame size.", Required = true };
+        var envOption = new Option<string>("--env") { Description = "The ground-truth environment (ShapesWorld-v0, MomentumWorld-v0 or one registered), made at the model's frame size.", Required = true };
         var episodesOption = new Option<int>("--episodes") { Description = "Held-out episodes.", DefaultValueFactory = _ => EvaluationConfig.Default.Episodes };
         var horizonOption = new Option<int>("--horizon") { Description = "Actions per episode, H: one-step scores over every step, rollouts to H.", DefaultValueFactory = _ => EvaluationConfig.Default.Horizon };
         var stepsOption = new Option<int>("--steps") { Description = "K, flow-matching solver steps per decoded frame.", DefaultValueFactory = _ => RolloutOptions.DefaultSampling.Steps };
@@ -47,7 +48,7 @@ internal static class EvalCommand
             var registry = services.GetRequiredService<EnvRegistry>();
             var spec = registry.Spec(parse.GetValue(envOption)!);
             var options = new EvaluationRunOptions(parse.GetValue(checkpointOption)!.FullName, config, sampling, parse.GetValue(closedLoopOption), parse.GetValue(compareOption));
-            EvaluationView.Evaluate(CliConsole.Create(Console.Out), options, registry, spec.Id, outFolder);
+            EvaluationView.Evaluate(CliConsole.Create(Console.Out), options, registry, services.GetRequiredService<GroundTruthRegistry>(), spec.Id, outFolder);
             return 0;
         });
         return command;

@@ -14,15 +14,15 @@ namespace PanGym.Cli.Commands;
 internal static class EvaluationView
 {
     /// <summary>Runs the evaluation on <paramref name="envId"/> (made at the model's frame size), writes the report into <paramref name="outFolder"/> and prints it.</summary>
-    public static EvaluationReport Evaluate(IAnsiConsole console, EvaluationRunOptions options, EnvRegistry registry, string envId, string outFolder)
+    public static EvaluationReport Evaluate(IAnsiConsole console, EvaluationRunOptions options, EnvRegistry registry, GroundTruthRegistry simulators, string envId, string outFolder)
     {
-        using var run = EvaluationRun.Open(options, GroundTruthSimulators.At(registry, envId));
+        using var run = EvaluationRun.Open(options, GroundTruthSimulators.At(registry, envId, simulators));
         var config = options.Config;
         int size = run.Model.Config.ImageSize;
         console.MarkupLine($"evaluating [bold]{Markup.Escape(run.Model.Config.Preset)}[/] model on {config.Episodes} held-out {Markup.Escape(envId)} episodes " +
             $"of {config.Horizon} steps ({size}×{size}){(run.HasNoHistoryAblation ? ", with the no-history ablation" : "")}");
         EvaluationReport? report = null;
-        console.Status().Start("starting", context => report = run.Evaluate(new InlineProgress<string>(stage => context.Status(Markup.Escape(stage)))));
+        console.Status().Start("starting", context => report = run.Evaluate(new SyncProgress<string>(stage => context.Status(Markup.Escape(stage)))));
         var files = EvaluationReportWriter.Write(report!, outFolder);
         Summarise(console, report!, files);
         return report!;

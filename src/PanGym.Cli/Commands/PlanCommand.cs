@@ -25,8 +25,11 @@ internal static class PlanCommand
 {
     static readonly CultureInfo _invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>K of the probe reward's decoding: the probe needs the target's position, not a sharp frame.</summary>
-    internal const int DefaultRewardDecodeSteps = 1;
+    /// <summary>
+    /// K of the probe reward's decoding: the probe needs the target's position, not a sharp frame. The same as a planner's
+    /// default, <see cref="ImaginationOptions.DefaultRollout"/>, so code and command line plan alike.
+    /// </summary>
+    internal static int DefaultRewardDecodeSteps => ImaginationOptions.DefaultRollout.Sampling.Steps;
 
     public static Command Create(IServiceProvider services)
     {

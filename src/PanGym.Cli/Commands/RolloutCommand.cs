@@ -57,7 +57,7 @@ internal static class RolloutCommand
             var registry = services.GetRequiredService<EnvRegistry>();
             string? envName = envId is null ? null : registry.Spec(envId).Id;
             var options = new RolloutRunOptions(parse.GetValue(checkpointOption)!.FullName, actions, seed, sampling, startFile?.FullName, beside);
-            Rollout(options, registry, envName, output, fps, scale);
+            Rollout(options, registry, services.GetRequiredService<GroundTruthRegistry>(), envName, output, fps, scale);
             return 0;
         });
         return command;
@@ -77,13 +77,14 @@ internal static class RolloutCommand
     /// <summary>Imagines the rollout, writes its video and says what it wrote.</summary>
     /// <param name="options">The rollout.</param>
     /// <param name="registry">The environments.</param>
+    /// <param name="simulators">The ground-truth simulators the environment's truth comes from.</param>
     /// <param name="envId">The environment to start from (null for a start frame).</param>
     /// <param name="output">The video file, already checked.</param>
     /// <param name="fps">Frames per second.</param>
     /// <param name="scale">Integer enlargement.</param>
-    public static void Rollout(RolloutRunOptions options, EnvRegistry registry, string? envId, string output, int fps, int scale)
+    public static void Rollout(RolloutRunOptions options, EnvRegistry registry, GroundTruthRegistry simulators, string? envId, string output, int fps, int scale)
     {
-        var result = RolloutRun.Run(options, envId is null ? null : GroundTruthSimulators.At(registry, envId));
+        var result = RolloutRun.Run(options, envId is null ? null : GroundTruthSimulators.At(registry, envId, simulators));
         VideoWriter.Write(output, result.Frames, fps, scale);
         Console.WriteLine($"wrote {output}: the start frame and {result.Imagined.Count} imagined frames{(options.BesideTruth ? ", truth on the left" : "")}");
     }

@@ -132,7 +132,7 @@ internal static class TrainCommand
         var spec = registry.Spec(envId);
         if (resume) return TrainingDataSource.ResumedGeneration(spec.Id);
         var kwargs = size is int pixels ? new Dictionary<string, object?> { ["size"] = pixels } : null;
-        var generator = new EpisodeGenerator(() => registry.Make(spec.Id, kwargs, maxEpisodeSteps: stepsPerEpisode), GroundTruthExploration.PolicyFor);
+        var generator = new EpisodeGenerator(() => registry.Make(spec.Id, kwargs, maxEpisodeSteps: stepsPerEpisode), services.GetRequiredService<GroundTruthRegistry>().PolicyFor);
         return TrainingDataSource.Generate(generator, new EpisodeGenerationConfig(episodes, stepsPerEpisode, baseSeed: seed));
     }
 

@@ -25,7 +25,7 @@ internal static class TrainingView
             console.Progress().AutoClear(false).Start(context =>
             {
                 var task = context.AddTask(Markup.Escape($"generating {episodes} {options.Data.EnvId} episodes"), maxValue: episodes);
-                run = TrainingRun.Open(options, communicator, new InlineProgress<EpisodeGenerationProgress>(p => task.Value = p.EpisodesDone));
+                run = TrainingRun.Open(options, communicator, new SyncProgress<EpisodeGenerationProgress>(p => task.Value = p.EpisodesDone));
             });
         }
         if (run!.GeneratedData)
@@ -71,7 +71,7 @@ internal static class TrainingView
             .Start(context =>
             {
                 var task = context.AddTask("starting", maxValue: 1.0);
-                result = run.Run(new InlineProgress<TrainingProgress>(p =>
+                result = run.Run(new SyncProgress<TrainingProgress>(p =>
                 {
                     task.Value = p.Fraction;
                     task.Description = Markup.Escape(

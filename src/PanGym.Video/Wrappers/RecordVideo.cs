@@ -23,8 +23,9 @@ public sealed class RecordVideo<TObs, TAction> : Wrapper<TObs, TAction>
     /// <param name="format">"mp4" or "gif".</param>
     /// <param name="scale">Integer enlargement of the frames in the video.</param>
     /// <param name="fps">Playback rate; default: the environment's <see cref="EnvMetadata.RenderFps"/>.</param>
+    /// <param name="leaveOpen">Whether closing the wrapper (which writes the running episode's video) leaves <paramref name="env"/> open.</param>
     public RecordVideo(Env<TObs, TAction> env, string videoFolder, Func<int, bool>? episodeTrigger = null,
-        string namePrefix = "rl-video", string format = "mp4", int scale = 1, int? fps = null) : base(env)
+        string namePrefix = "rl-video", string format = "mp4", int scale = 1, int? fps = null, bool leaveOpen = false) : base(env, leaveOpen)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(videoFolder);
         if (File.Exists(videoFolder)) throw new IOException($"The video folder \"{videoFolder}\" is a file.");

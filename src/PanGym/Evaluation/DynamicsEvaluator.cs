@@ -25,9 +25,12 @@ public sealed class DynamicsEvaluator(EvaluationConfig? config = null)
     /// shows beside the model's; null skips it.</param>
     /// <param name="details">Facts for the report's header (checkpoint, sampling, …).</param>
     /// <param name="progress">Told the name of each stage as it starts.</param>
+    /// <param name="tagStep">Tags each one-step record (<see cref="EvaluationReport.OneStepRecords"/>) from the true episode and the step t
+    /// (a_t from o_t to o_{t+1}; <see cref="GroundTruthEpisode.Infos"/> holds the states); null tags every step "".</param>
     /// <exception cref="ArgumentException">A predictor's frame size differs from the environment's.</exception>
     public EvaluationReport Evaluate(IGroundTruthSimulator simulator, IFramePredictor model, IFramePredictor? noHistory = null,
-        IReadOnlyList<KeyValuePair<string, string>>? details = null, IProgress<string>? progress = null, IFramePredictor? openLoop = null)
+        IReadOnlyList<KeyValuePair<string, string>>? details = null, IProgress<string>? progress = null, IFramePredictor? openLoop = null,
+        Func<GroundTruthEpisode, int, string>? tagStep = null)
     {
         ArgumentNullException.ThrowIfNull(simulator);
         ArgumentNullException.ThrowIfNull(model);
@@ -38,31 +41,15 @@ public sealed class DynamicsEvaluator(EvaluationConfig? config = null)
         int size = simulator.FrameSize;
         var scoring = new FrameScoring(simulator.Probe, size, Config);
 
-        progress?.Report($"recording {Config.Episodes} held-out {simulator.Name} episodes");
-        var episodes = Config.EpisodeSeeds.Select(seed => simulator.Record(seed, Config.Horizon)).ToArray();
-        foreach (var episode in episodes)
-        {
-            episode.Frames[0].EnsureSize(size, size, $"{simulator.Name} frame");
-            if (episode.Steps != Config.Horizon)
-                throw new InvalidOperationException($"{simulator.Name} recorded {episode.Steps} steps for seed {episode.Seed}, not the {Config.Horizon} asked for.");
-        }
+        var episodes = RecordEpisodes(simulator, progress);
         var truthObjects = episodes.Select(e => e.Frames.Select(simulator.Probe.Probe).ToArray()).ToArray();
-        var frames = episodes.Select(e => e.Frames).ToArray();
         var actions = episodes.Select(e => e.Actions).ToArray();
         var copyLast = new CopyLastFramePredictor(size);
 
-        FrameScore[] OneStepScores(IFramePredictor predictor)
-        {
-            progress?.Report($"one step ahead: {predictor.Name}");
-            var predicted = predictor.PredictOneStep(frames, actions);
-            CheckShape(predictor, predicted, Config.Horizon);
-            return [.. episodes.SelectMany((e, i) => Enumerable.Range(0, e.Steps).Select(t =>
-                scoring.Score(predicted[i][t], e.Frames[t + 1], e.Positions[t + 1], e.Displacements[t], truthObjects[i][t + 1])))];
-        }
-
-        var oneStep = OneStepScores(model);
-        var oneStepCopy = OneStepScores(copyLast);
-        var oneStepNoHistory = noHistory is null ? null : OneStepScores(noHistory);
+        var oneStepRecords = OneStepRecordsOf(model, episodes, truthObjects, scoring, tagStep, progress);
+        var oneStepCopyRecords = OneStepRecordsOf(copyLast, episodes, truthObjects, scoring, tagStep, progress);
+        FrameScore[] oneStep = [.. oneStepRecords.Select(r => r.Score)], oneStepCopy = [.. oneStepCopyRecords.Select(r => r.Score)];
+        FrameScore[]? oneStepNoHistory = noHistory is null ? null : [.. OneStepRecordsOf(noHistory, episodes, truthObjects, scoring, null, progress).Select(r => r.Score)];
 
         IReadOnlyList<IReadOnlyList<Image>> Rollouts(IFramePredictor predictor)
         {
@@ -101,7 +88,46 @@ public sealed class DynamicsEvaluator(EvaluationConfig? config = null)
             .Select((e, i) => new RolloutSample(e.Seed, e.Actions, e.Frames, rollouts[i]))
             .ToArray();
         return new EvaluationReport(simulator.Name, size, Config, details ?? [], oneStepMetrics, OneStepMetrics.From(copyLast.Name, oneStepCopy),
-            drift, driftCopy, smoothness, rolloutConsistency, ablation, samples, clock.Elapsed, driftOpenLoop);
+            drift, driftCopy, smoothness, rolloutConsistency, ablation, samples, clock.Elapsed, driftOpenLoop, oneStepRecords, oneStepCopyRecords);
+    }
+
+    /// <summary>
+    /// Only the one-step (teacher-forced) part of <see cref="Evaluate"/>: <paramref name="predictor"/>'s score on every held-out
+    /// step, tagged by <paramref name="tagStep"/>, for grouping with <see cref="OneStepRecords.ByTag"/> without paying for rollouts.
+    /// </summary>
+    /// <exception cref="ArgumentException">The predictor's frame size differs from the environment's.</exception>
+    public IReadOnlyList<OneStepRecord> ScoreOneStep(IGroundTruthSimulator simulator, IFramePredictor predictor, Func<GroundTruthEpisode, int, string>? tagStep = null)
+    {
+        ArgumentNullException.ThrowIfNull(simulator);
+        ArgumentNullException.ThrowIfNull(predictor);
+        CheckSize(simulator, predictor);
+        var episodes = RecordEpisodes(simulator, null);
+        var truthObjects = episodes.Select(e => e.Frames.Select(simulator.Probe.Probe).ToArray()).ToArray();
+        return OneStepRecordsOf(predictor, episodes, truthObjects, new FrameScoring(simulator.Probe, simulator.FrameSize, Config), tagStep, null);
+    }
+
+    GroundTruthEpisode[] RecordEpisodes(IGroundTruthSimulator simulator, IProgress<string>? progress)
+    {
+        progress?.Report($"recording {Config.Episodes} held-out {simulator.Name} episodes");
+        var episodes = Config.EpisodeSeeds.Select(seed => simulator.Record(seed, Config.Horizon)).ToArray();
+        foreach (var episode in episodes)
+        {
+            episode.Frames[0].EnsureSize(simulator.FrameSize, simulator.FrameSize, $"{simulator.Name} frame");
+            if (episode.Steps != Config.Horizon)
+                throw new InvalidOperationException($"{simulator.Name} recorded {episode.Steps} steps for seed {episode.Seed}, not the {Config.Horizon} asked for.");
+        }
+        return episodes;
+    }
+
+    OneStepRecord[] OneStepRecordsOf(IFramePredictor predictor, GroundTruthEpisode[] episodes, IReadOnlyList<ProbedObject>[][] truthObjects,
+        FrameScoring scoring, Func<GroundTruthEpisode, int, string>? tagStep, IProgress<string>? progress)
+    {
+        progress?.Report($"one step ahead: {predictor.Name}");
+        var predicted = predictor.PredictOneStep([.. episodes.Select(e => e.Frames)], [.. episodes.Select(e => e.Actions)]);
+        CheckShape(predictor, predicted, Config.Horizon);
+        return [.. episodes.SelectMany((e, i) => Enumerable.Range(0, e.Steps).Select(t => new OneStepRecord(i, e.Seed, t, e.Actions[t],
+            scoring.Score(predicted[i][t], e.Frames[t + 1], e.Positions[t + 1], e.Displacements[t], truthObjects[i][t + 1]),
+            tagStep?.Invoke(e, t) ?? "")))];
     }
 
     static void CheckSize(IGroundTruthSimulator simulator, IFramePredictor predictor)

@@ -19,6 +19,8 @@ namespace PanGym.Evaluation;
 /// <param name="Samples">Rollouts beside the truth, for the videos.</param>
 /// <param name="Elapsed">Wall time of the evaluation.</param>
 /// <param name="DriftOpenLoop">The drift of the same model without the closed loop, when it was measured.</param>
+/// <param name="OneStepRecords">The model's scores per held-out step, which <paramref name="OneStep"/> aggregates, tagged by the caller's function.</param>
+/// <param name="OneStepRecordsCopyLast">The copy-last baseline's, likewise.</param>
 public sealed record EvaluationReport(
     string Environment,
     int FrameSize,
@@ -33,7 +35,9 @@ public sealed record EvaluationReport(
     AblationResult? Ablation,
     IReadOnlyList<RolloutSample> Samples,
     TimeSpan Elapsed,
-    DriftCurve? DriftOpenLoop = null)
+    DriftCurve? DriftOpenLoop = null,
+    IReadOnlyList<OneStepRecord>? OneStepRecords = null,
+    IReadOnlyList<OneStepRecord>? OneStepRecordsCopyLast = null)
 {
     /// <summary>The held-out reset seeds.</summary>
     public IReadOnlyList<int> Seeds => Config.EpisodeSeeds;

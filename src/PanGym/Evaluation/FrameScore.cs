@@ -1,6 +1,6 @@
 namespace PanGym.Evaluation;
 
-/// <summary>The scores of one predicted frame against the true one.</summary>
+/// <summary>The scores of one predicted frame against the true one, as <see cref="FrameScoring"/> computes them.</summary>
 /// <param name="MeanSquaredError">Pixel mean squared error (0–255 scale).</param>
 /// <param name="Ssim">Structural similarity.</param>
 /// <param name="Faithful">Action fidelity: every true object found where the action put it (within the tolerance), and nothing else.</param>
@@ -10,5 +10,5 @@ namespace PanGym.Evaluation;
 /// <param name="OnTrack">Rollout action fidelity: every true object found within <see cref="EvaluationConfig.RolloutTolerance"/> of its
 /// true position, and nothing else.</param>
 /// <param name="Sharpness">The predicted frame's <see cref="Evaluation.Sharpness.HighFrequencyEnergy"/> over the true frame's.</param>
-internal readonly record struct FrameScore(double MeanSquaredError, double Ssim, bool Faithful, double PositionError, double MissingShare, bool Consistent,
+public readonly record struct FrameScore(double MeanSquaredError, double Ssim, bool Faithful, double PositionError, double MissingShare, bool Consistent,
     bool OnTrack, double Sharpness);

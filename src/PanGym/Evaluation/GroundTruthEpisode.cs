@@ -16,9 +16,12 @@ public sealed record GroundTruthEpisode
     /// <param name="actions">a_0 … a_{T−1}; a_t takes o_t to o_{t+1}.</param>
     /// <param name="positions">Per frame, every object present: its true position (pixels), keyed by the probe's names.</param>
     /// <param name="displacements">Per action, every object: how far the action moves it (pixels; (0, 0) for the still ones).</param>
+    /// <param name="infos">Per frame, the environment's info of the reset and of each step (a ground-truth environment's holds its
+    /// true state under <c>"state"</c>); null when not recorded.</param>
     public GroundTruthEpisode(int seed, IReadOnlyList<Image> frames, IReadOnlyList<string> actions,
         IReadOnlyList<IReadOnlyDictionary<string, (double X, double Y)>> positions,
-        IReadOnlyList<IReadOnlyDictionary<string, (double Dx, double Dy)>> displacements)
+        IReadOnlyList<IReadOnlyDictionary<string, (double Dx, double Dy)>> displacements,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>>? infos = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
         ArgumentNullException.ThrowIfNull(actions);
@@ -31,8 +34,10 @@ public sealed record GroundTruthEpisode
             throw new ArgumentException($"An episode of {frames.Count} frames needs {frames.Count} sets of positions; got {positions.Count}.", nameof(positions));
         if (displacements.Count != actions.Count)
             throw new ArgumentException($"An episode of {actions.Count} actions needs {actions.Count} sets of displacements; got {displacements.Count}.", nameof(displacements));
+        if (infos is not null && infos.Count != frames.Count)
+            throw new ArgumentException($"An episode of {frames.Count} frames needs {frames.Count} infos; got {infos.Count}.", nameof(infos));
         foreach (var frame in frames) frame.EnsureSize(frames[0].Height, frames[0].Width, "episode frame");
-        (Seed, Frames, Actions, Positions, Displacements) = (seed, frames, actions, positions, displacements);
+        (Seed, Frames, Actions, Positions, Displacements, Infos) = (seed, frames, actions, positions, displacements, infos);
     }
 
     /// <summary>The environment's reset seed.</summary>
@@ -49,6 +54,9 @@ public sealed record GroundTruthEpisode
 
     /// <summary>Per action, how far it moves each object (the environment's expected displacement).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, (double Dx, double Dy)>> Displacements { get; }
+
+    /// <summary>Per frame, the info of the reset (index 0) and of the step that led to it; null when not recorded.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, object?>>? Infos { get; }
 
     /// <summary>T, the number of actions.</summary>
     public int Steps => Actions.Count;

@@ -15,8 +15,11 @@ namespace PanGym.Evaluation;
 public sealed record OneStepMetrics(string Predictor, Estimate MeanSquaredError, Estimate Psnr, Estimate Ssim, Estimate ActionFidelity,
     Estimate PositionError, Estimate MissingObjects, Estimate Consistency)
 {
-    internal static OneStepMetrics From(string predictor, IReadOnlyList<FrameScore> scores)
+    /// <summary>The metrics of <paramref name="scores"/> (at least one): means and proportions over them, with 95 % intervals.</summary>
+    public static OneStepMetrics From(string predictor, IReadOnlyList<FrameScore> scores)
     {
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.Count == 0) throw new ArgumentException("Give at least one frame score to aggregate.", nameof(scores));
         var mse = Estimate.OfMean(scores.Select(s => s.MeanSquaredError), least: 0);
         return new OneStepMetrics(
             predictor,

@@ -24,8 +24,12 @@ public abstract class Env<TObs, TAction> : IDisposable
     /// <summary>Rendering metadata (Gymnasium's <c>metadata</c>).</summary>
     public virtual EnvMetadata Metadata { get; } = new();
 
-    /// <summary>The registration this environment was made from, when it came from an <see cref="EnvRegistry"/>.</summary>
-    public EnvSpec? Spec { get; internal set; }
+    /// <summary>
+    /// The registration this environment was made from (Gymnasium's <c>spec</c>): set by <see cref="EnvRegistry.Make"/>,
+    /// or by hand on an environment built without a registry, so that reports, data sets and <see cref="ToString"/> use
+    /// its id rather than the type's name. A wrapper without its own reports the wrapped environment's.
+    /// </summary>
+    public virtual EnvSpec? Spec { get; set; }
 
     /// <summary>The innermost environment, beneath every wrapper.</summary>
     public virtual Env<TObs, TAction> Unwrapped => this;

@@ -27,8 +27,7 @@ public static class GoalTaskEvaluation
         if (seeds.Count == 0) throw new ArgumentException("Give at least one seed (goal task) to run.", nameof(seeds));
         if (maxSteps < 1) throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, "A task needs at least one step.");
 
-        // Not disposed: closing the wrapper would close the caller's environment beneath it.
-        var limited = new TimeLimit<Image, string>(env, maxSteps);
+        using var limited = new TimeLimit<Image, string>(env, maxSteps, leaveOpen: true);
         var runs = new List<GoalTaskRun>();
         for (int index = 0; index < seeds.Count; index++)
         {

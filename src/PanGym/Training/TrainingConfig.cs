@@ -50,7 +50,8 @@ public sealed record TrainingConfig
     /// Share of steps, in [0, 1], on which the dynamics reads its own predicted states as history instead of the true
     /// encodings (detached), so that it learns to continue from its own drift as it must at inference.
     /// </param>
-    /// <param name="calibrationSteps">With a budget and no step count: steps timed to estimate the schedule's length.</param>
+    /// <param name="calibrationSteps">With a time budget: steps timed before the schedule's length is first estimated (it is then
+    /// re-estimated every 50 steps, capped by the step count when there is one).</param>
     /// <exception cref="ArgumentException">Neither budget given, a budget or step count of zero or less, or a value out of range.</exception>
     public TrainingConfig(long? maxSteps = null, TimeSpan? budget = null, int batchSize = 8, int windowSteps = 4,
         double learningRate = 1e-3, double weightDecay = 0.1, double beta1 = 0.9, double beta2 = 0.99, double epsilon = 1e-8,
@@ -143,7 +144,7 @@ public sealed record TrainingConfig
     /// <summary>Share of steps trained on the model's own predicted history.</summary>
     public double SelfForcingFraction { get; }
 
-    /// <summary>Steps timed before a budget-only schedule's length is fixed.</summary>
+    /// <summary>Steps timed, under a time budget, before the schedule's length is first estimated; later estimates follow every 50 steps.</summary>
     public int CalibrationSteps { get; }
 
     /// <summary>The configuration as JSON (snake_case keys; the budget as a TimeSpan string), as a checkpoint stores it.</summary>

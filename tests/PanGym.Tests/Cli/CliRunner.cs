@@ -1,4 +1,5 @@
 using PanGym.Cli;
+using PanGym.DependencyInjection;
 
 namespace PanGym.Tests.Cli;
 
@@ -7,7 +8,10 @@ internal static class CliRunner
 {
     static readonly Lock ConsoleLock = new();
 
-    public static (int ExitCode, string Output, string Error) Run(params string[] args)
+    public static (int ExitCode, string Output, string Error) Run(params string[] args) => RunWith(null, args);
+
+    /// <summary>Runs it with more environments registered, as a host of the command line would.</summary>
+    public static (int ExitCode, string Output, string Error) RunWith(Action<PanGymBuilder>? configure, params string[] args)
     {
         lock (ConsoleLock)
         {
@@ -18,7 +22,7 @@ internal static class CliRunner
             Console.SetError(error);
             try
             {
-                int code = PanGymCli.Run(args);
+                int code = PanGymCli.Run(args, configure);
                 return (code, output.ToString(), error.ToString());
             }
             finally

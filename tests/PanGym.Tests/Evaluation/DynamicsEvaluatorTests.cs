@@ -80,6 +80,47 @@ public sealed class DynamicsEvaluatorTests
         Assert.Contains("16×16", e.Message);
     }
 
+    /// <summary>A tag of the caller's own, read from the true states the episode's infos carry.</summary>
+    static string MovedOrStill(GroundTruthEpisode episode, int t) =>
+        Equals(episode.Infos![t]["state"], episode.Infos[t + 1]["state"]) ? "still" : "moved";
+
+    [Fact]
+    public void Per_step_records_group_by_a_callers_tag_and_the_reports_aggregates_are_their_means()
+    {
+        using var simulator = Shapes();
+        var report = new DynamicsEvaluator(Config).Evaluate(simulator, new CopyLastFramePredictor(simulator.FrameSize), tagStep: MovedOrStill);
+
+        var records = report.OneStepRecords!;
+        Assert.Equal(Config.Episodes * Config.Horizon, records.Count);
+        Assert.Equal(Config.EpisodeSeeds, records.Where(r => r.Step == 0).Select(r => r.Seed));
+        Assert.Equal(Enumerable.Range(0, Config.Horizon), records.Where(r => r.Episode == 1).Select(r => r.Step));
+        Assert.Equal(report.OneStep.MeanSquaredError.Mean, records.Average(r => r.Score.MeanSquaredError), 9);
+        Assert.Equal(report.OneStep.Ssim.Mean, records.Average(r => r.Score.Ssim), 9);
+        Assert.Equal(report.OneStep.PositionError.Mean, records.Average(r => r.Score.PositionError), 9);
+        Assert.Equal(report.OneStep.ActionFidelity.Mean, records.Average(r => r.Score.Faithful ? 1.0 : 0.0), 12);
+        Assert.Equal(report.OneStepCopyLast.ActionFidelity.Mean, report.OneStepRecordsCopyLast!.Average(r => r.Score.Faithful ? 1.0 : 0.0), 12);
+
+        var byTag = OneStepRecords.ByTag(records, "copy last frame");
+        Assert.Equal(["moved", "still"], byTag.Keys);
+        Assert.Equal(1, byTag["still"].ActionFidelity.Mean);
+        Assert.Equal(0, byTag["moved"].ActionFidelity.Mean);
+        Assert.Equal(records.Count(r => r.Tag == "moved"), byTag["moved"].ActionFidelity.Count);
+        Assert.Equal(records.Where(r => r.Tag == "moved").Average(r => r.Score.MeanSquaredError), byTag["moved"].MeanSquaredError.Mean, 9);
+        Assert.Equal(0, byTag["still"].MeanSquaredError.Mean);
+    }
+
+    [Fact]
+    public void One_step_scores_alone_equal_the_full_evaluations_records()
+    {
+        using var simulator = Momentum();
+        var evaluator = new DynamicsEvaluator(Config);
+        var alone = evaluator.ScoreOneStep(simulator, Oracle(simulator), MovedOrStill);
+        var full = evaluator.Evaluate(simulator, Oracle(simulator), tagStep: MovedOrStill).OneStepRecords!;
+        Assert.Equal(full, alone);
+        Assert.All(alone, r => Assert.True(r.Score.Faithful));
+        Assert.Equal("", evaluator.ScoreOneStep(simulator, Oracle(simulator))[0].Tag);
+    }
+
     [Fact]
     public void Bad_configurations_are_refused()
     {

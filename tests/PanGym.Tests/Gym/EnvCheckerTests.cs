@@ -15,6 +15,22 @@ public class EnvCheckerTests
         Assert.True(report.ChecksRun.Count >= 9);
     }
 
+    [Fact]
+    public void The_checker_closes_the_environment_unless_told_to_leave_it_open()
+    {
+        var closed = new LineWorld();
+        Assert.True(EnvChecker.Check(closed).Passed);
+        Assert.True(closed.IsClosed);
+
+        var kept = new LineWorld();
+        var report = EnvChecker.Check(kept, leaveOpen: true);
+        Assert.True(report.Passed, report.ToString());
+        Assert.DoesNotContain("close", report.ChecksRun);
+        Assert.False(kept.IsClosed);
+        kept.Reset(0);
+        kept.Step(1);
+    }
+
     [Theory]
     [InlineData(LineWorld.Fault.ObservationOutsideSpace, "reset-result", "outside ObservationSpace")]
     [InlineData(LineWorld.Fault.UnseededReset, "reset-seed-determinism", "different observations")]

@@ -57,4 +57,41 @@ public class WrapperTests
         env.Close();
         Assert.True(inner.IsClosed);
     }
+
+    [Fact]
+    public void Closing_a_wrapper_closes_the_environment_it_wraps_unless_it_was_told_to_leave_it_open()
+    {
+        var closed = new LineWorld();
+        new RecordEpisodeStatistics<float[], int>(new TimeLimit<float[], int>(closed, 5)).Dispose();
+        Assert.True(closed.IsClosed);
+
+        var kept = new LineWorld();
+        using (var limited = new TimeLimit<float[], int>(kept, 5, leaveOpen: true))
+        {
+            limited.Reset(0, StartAtZero);
+            Assert.True(limited.LeaveOpen);
+        }
+        using (var ordered = new OrderEnforcing<float[], int>(kept, leaveOpen: true)) ordered.Reset(0);
+        using (var stats = new RecordEpisodeStatistics<float[], int>(kept, leaveOpen: true)) stats.Reset(0);
+        Assert.False(kept.IsClosed);
+        Assert.Single(kept.Step(1).Observation);
+    }
+
+    [Fact]
+    public void A_hand_built_environment_keeps_the_spec_it_is_given_and_its_wrappers_report_it()
+    {
+        var spec = new EnvSpec("LineWorld-v3", "a walker on a line", 7);
+        var inner = new LineWorld { Spec = spec };
+        using var env = new OrderEnforcing<float[], int>(inner);
+
+        Assert.Same(spec, inner.Spec);
+        Assert.Same(spec, env.Spec);
+        Assert.Equal("LineWorld<LineWorld-v3>", inner.ToString());
+
+        var own = new EnvSpec("Wrapped-v0", "the wrapper's own");
+        env.Spec = own;
+        Assert.Same(own, env.Spec);
+        Assert.Same(spec, inner.Spec);
+        Assert.Null(new LineWorld().Spec);
+    }
 }

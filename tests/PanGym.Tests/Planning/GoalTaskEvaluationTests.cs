@@ -49,6 +49,7 @@ public sealed class GoalTaskEvaluationTests
         Assert.Equal([0, 1, 2, 3], filmed.Select(f => f.Index));
         Assert.All(filmed, f => Assert.Equal((expectedSteps[f.Index], f.Actions.Length + 1), (f.Actions.Length, f.Frames.Length)));
         Assert.True(result.MaxDecisionSeconds >= result.MeanDecisionSeconds && result.MeanDecisionSeconds >= 0);
+        Assert.False(env.IsClosed);
         env.Reset(seeds[0]);
     }
 

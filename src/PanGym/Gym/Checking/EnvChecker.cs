@@ -2,18 +2,22 @@ namespace PanGym.Gym.Checking;
 
 /// <summary>
 /// Gymnasium's <c>check_env</c>: exercises an environment against the contract and reports every failure by name
-/// rather than stopping at the first. The environment is reset and stepped; pass a fresh instance.
+/// rather than stopping at the first. The environment is reset and stepped, and by default closed at the end (the
+/// "close" check closes it twice); pass a fresh instance, or <c>leaveOpen: true</c> to keep using it afterwards.
 /// </summary>
 /// <remarks>
 /// Checks: spaces (present, samples inside, seeded sampling repeatable); reset result (observation inside the space,
 /// info present); reset determinism under a seed; different seeds give different generator states and no seed keeps
 /// the generator going; options accepted; step result (observation inside the space, finite reward, info present);
-/// step determinism under a seed; render returns an RGB frame; close twice.
+/// step determinism under a seed; render returns an RGB frame; close twice (skipped with <c>leaveOpen</c>).
 /// </remarks>
 public static class EnvChecker
 {
     /// <summary>Runs every check on <paramref name="env"/> starting from <paramref name="seed"/>.</summary>
-    public static EnvCheckReport Check<TObs, TAction>(Env<TObs, TAction> env, int seed = 42)
+    /// <param name="env">The environment; closed by the last check unless <paramref name="leaveOpen"/>.</param>
+    /// <param name="seed">The seed of the resets and of the action samples.</param>
+    /// <param name="leaveOpen">Skip the close check and leave <paramref name="env"/> open (as .NET streams' <c>leaveOpen</c>).</param>
+    public static EnvCheckReport Check<TObs, TAction>(Env<TObs, TAction> env, int seed = 42, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(env);
         var checks = new List<string>();
@@ -113,11 +117,12 @@ public static class EnvChecker
             Require(frame!.Data.Length == frame.Height * frame.Width * Image.Channels, "Render returned a frame whose data does not hold H×W×3 bytes.");
         });
 
-        Run("close", () =>
-        {
-            env.Close();
-            env.Close();
-        });
+        if (!leaveOpen)
+            Run("close", () =>
+            {
+                env.Close();
+                env.Close();
+            });
 
         return new EnvCheckReport(description, checks, failures);
     }

@@ -4,7 +4,9 @@ namespace PanGym.Gym.Wrappers;
 /// Gymnasium's <c>OrderEnforcing</c>: refuses <c>Step</c> and <c>Render</c> before the first <c>Reset</c> with a
 /// <see cref="ResetNeededException"/>, and any call after <c>Close</c>.
 /// </summary>
-public sealed class OrderEnforcing<TObs, TAction>(Env<TObs, TAction> env) : Wrapper<TObs, TAction>(env)
+/// <param name="env">The environment; closed with the wrapper unless <paramref name="leaveOpen"/>.</param>
+/// <param name="leaveOpen">Whether closing the wrapper leaves <paramref name="env"/> open.</param>
+public sealed class OrderEnforcing<TObs, TAction>(Env<TObs, TAction> env, bool leaveOpen = false) : Wrapper<TObs, TAction>(env, leaveOpen)
 {
     /// <summary>True once <c>Reset</c> has been called.</summary>
     public bool HasReset { get; private set; }

@@ -18,7 +18,10 @@ public sealed class RecordEpisodeStatistics<TObs, TAction> : Wrapper<TObs, TActi
     int _length;
 
     /// <summary>Wraps <paramref name="env"/>, remembering the last <paramref name="bufferLength"/> episodes.</summary>
-    public RecordEpisodeStatistics(Env<TObs, TAction> env, int bufferLength = 100) : base(env)
+    /// <param name="env">The environment; closed with the wrapper unless <paramref name="leaveOpen"/>.</param>
+    /// <param name="bufferLength">How many finished episodes <see cref="History"/> keeps.</param>
+    /// <param name="leaveOpen">Whether closing the wrapper leaves <paramref name="env"/> open.</param>
+    public RecordEpisodeStatistics(Env<TObs, TAction> env, int bufferLength = 100, bool leaveOpen = false) : base(env, leaveOpen)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferLength, 1);
         _bufferLength = bufferLength;

@@ -6,7 +6,10 @@ public sealed class TimeLimit<TObs, TAction> : Wrapper<TObs, TAction>
     int _elapsedSteps;
 
     /// <summary>Wraps <paramref name="env"/> so that its episodes last at most <paramref name="maxEpisodeSteps"/> steps.</summary>
-    public TimeLimit(Env<TObs, TAction> env, int maxEpisodeSteps) : base(env)
+    /// <param name="env">The environment; closed with the wrapper unless <paramref name="leaveOpen"/>.</param>
+    /// <param name="maxEpisodeSteps">The step budget of one episode.</param>
+    /// <param name="leaveOpen">Whether closing the wrapper leaves <paramref name="env"/> open.</param>
+    public TimeLimit(Env<TObs, TAction> env, int maxEpisodeSteps, bool leaveOpen = false) : base(env, leaveOpen)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEpisodeSteps, 1);
         MaxEpisodeSteps = maxEpisodeSteps;

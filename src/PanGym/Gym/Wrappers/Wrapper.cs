@@ -4,12 +4,28 @@ namespace PanGym.Gym.Wrappers;
 
 /// <summary>
 /// Gymnasium's <c>Wrapper</c>: an environment that forwards to an inner one, changing only what it overrides.
-/// Closing the wrapper closes the inner environment.
+/// Closing (or disposing) the wrapper closes the wrapped environment, as closing a Gymnasium wrapper does, unless it was
+/// made with <c>leaveOpen: true</c> (as a .NET <c>StreamReader</c> leaves its stream open), for an environment the caller
+/// keeps using or closes itself.
 /// </summary>
-public abstract class Wrapper<TObs, TAction>(Env<TObs, TAction> env) : Env<TObs, TAction>
+/// <param name="env">The environment to wrap.</param>
+/// <param name="leaveOpen">Whether <see cref="Env{TObs, TAction}.Close"/> leaves <paramref name="env"/> open.</param>
+public abstract class Wrapper<TObs, TAction>(Env<TObs, TAction> env, bool leaveOpen = false) : Env<TObs, TAction>
 {
+    EnvSpec? _spec;
+
     /// <summary>The wrapped environment.</summary>
     public Env<TObs, TAction> Env { get; } = env ?? throw new ArgumentNullException(nameof(env));
+
+    /// <summary>Whether closing this wrapper leaves <see cref="Env"/> open.</summary>
+    public bool LeaveOpen { get; } = leaveOpen;
+
+    /// <summary>This wrapper's registration when one was set on it, else the wrapped environment's.</summary>
+    public override EnvSpec? Spec
+    {
+        get => _spec ?? Env.Spec;
+        set => _spec = value;
+    }
 
     /// <inheritdoc />
     public override Space<TObs> ObservationSpace => Env.ObservationSpace;
@@ -32,8 +48,11 @@ public abstract class Wrapper<TObs, TAction>(Env<TObs, TAction> env) : Env<TObs,
     /// <inheritdoc />
     public override Image? Render() => Env.Render();
 
-    /// <inheritdoc />
-    protected override void OnClose() => Env.Close();
+    /// <summary>Closes <see cref="Env"/>, unless <see cref="LeaveOpen"/>.</summary>
+    protected override void OnClose()
+    {
+        if (!LeaveOpen) Env.Close();
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{GetType().Name.Split('`')[0]}<{Env}>";
