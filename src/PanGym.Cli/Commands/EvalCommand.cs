@@ -31,6 +31,11 @@ internal static class EvalCommand
             DefaultValueFactory = _ => RolloutOptions.DefaultSampling.Temperature,
         };
         var closedLoopOption = new Option<ClosedLoop>("--closed-loop") { Description = "What enters the history after an imagined step: Reencode (PAN's closed loop) or Off.", DefaultValueFactory = _ => ClosedLoop.Reencode };
+        var paletteOption = new Option<bool>("--palette")
+        {
+            Description = "Snap each imagined frame to the world's flat colours (read from the episodes' first frames; none for natural video) before it is re-encoded.",
+            DefaultValueFactory = _ => true,
+        };
         var compareOption = new Option<bool>("--compare-open-loop") { Description = "Also roll out without the closed loop and show its drift beside the model's.", DefaultValueFactory = _ => true };
         var seedOption = new Option<int>("--seed") { Description = "Which block of held-out seeds (episode i resets with 1,500,000,000 + seed + i), and the decoder's noise seed.", DefaultValueFactory = _ => 0 };
         var threadsOption = ThreadsOption.Create();
@@ -38,7 +43,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Evaluate a world model against a ground-truth environment and write a report.")
         {
-            checkpointOption, envOption, episodesOption, horizonOption, stepsOption, temperatureOption, closedLoopOption, compareOption, seedOption, threadsOption, outOption,
+            checkpointOption, envOption, episodesOption, horizonOption, stepsOption, temperatureOption, closedLoopOption, paletteOption, compareOption, seedOption, threadsOption, outOption,
         };
         command.SetAction(parse =>
         {
@@ -53,15 +58,17 @@ internal static class EvalCommand
             int size = model.Config.ImageSize;
             using var simulator = GroundTruthSimulators.For(registry.Make(spec.Id, new Dictionary<string, object?> { ["size"] = size }));
             var closedLoop = parse.GetValue(closedLoopOption);
-            var predictor = new WorldModelPredictor(model, new RolloutOptions(closedLoop, sampling), config.Seed);
-            var noHistory = simulator.HasHiddenState ? new WorldModelPredictor(model, new RolloutOptions(closedLoop, sampling, HistoryWindow.LastStateOnly), config.Seed) : null;
-            var openLoop = closedLoop != ClosedLoop.Off && parse.GetValue(compareOption) ? new WorldModelPredictor(model, new RolloutOptions(ClosedLoop.Off, sampling), config.Seed) : null;
+            var palette = parse.GetValue(paletteOption) ? ColourPalette.FromFrames(config.EpisodeSeeds.Select(s => simulator.Record(s, 1).Frames[0])) : null;
+            var predictor = new WorldModelPredictor(model, new RolloutOptions(closedLoop, sampling, palette: palette), config.Seed);
+            var noHistory = simulator.HasHiddenState ? new WorldModelPredictor(model, new RolloutOptions(closedLoop, sampling, HistoryWindow.LastStateOnly, palette), config.Seed) : null;
+            var openLoop = closedLoop != ClosedLoop.Off && parse.GetValue(compareOption) ? new WorldModelPredictor(model, new RolloutOptions(ClosedLoop.Off, sampling, palette: palette), config.Seed) : null;
             KeyValuePair<string, string>[] details =
             [
                 new("checkpoint", checkpoint),
                 new("model", $"{model.Config.Preset} preset, {model.ParameterCounts()["total"]:N0} parameters, {size}×{size} frames"),
                 new("decoding", $"{sampling.Steps} {sampling.Solver} steps per frame, temperature {sampling.Temperature}, step by step"),
                 new("closed loop", closedLoop == ClosedLoop.Reencode ? "on: each decoded frame is encoded again and read as the next state (PAN §5)" : "off: the predicted states are read back"),
+                new("palette", palette is null ? "none: imagined frames are read as decoded" : $"{palette.Colours.Count} flat colours: each imagined frame is snapped to them"),
                 new("history window", $"{predictor.Window.MaxTurns} turns, re-read from the last {predictor.Window.KeptTurns} when full"),
             ];
 

@@ -31,12 +31,17 @@ internal static class RolloutCommand
             Description = "Scale of the decoder's starting noise: 0 follows the flow from the prior's mean; 1 samples the learned distribution of next frames.",
             DefaultValueFactory = _ => RolloutOptions.DefaultSampling.Temperature,
         };
+        var paletteOption = new Option<bool>("--palette")
+        {
+            Description = "Snap each imagined frame to the start frame's flat colours (none for natural images) before it is re-encoded.",
+            DefaultValueFactory = _ => true,
+        };
         var fpsOption = new Option<int>("--fps") { Description = "Frames per second.", DefaultValueFactory = _ => 4 };
         var scaleOption = new Option<int>("--scale") { Description = "Integer enlargement of the small frames.", DefaultValueFactory = _ => 4 };
 
         var command = new Command("rollout", "Imagine a video from a start frame and text actions with a world model.")
         {
-            checkpointOption, startOption, envOption, seedOption, actionsOption, outOption, besideOption, stepsOption, temperatureOption, fpsOption, scaleOption,
+            checkpointOption, startOption, envOption, seedOption, actionsOption, outOption, besideOption, stepsOption, temperatureOption, paletteOption, fpsOption, scaleOption,
         };
         command.SetAction(parse =>
         {
@@ -76,7 +81,8 @@ internal static class RolloutCommand
             if (start.Height != size || start.Width != size)
                 throw new ArgumentException($"The start frame is {start.Width}×{start.Height} but the model reads {size}×{size} frames; resize it first.");
 
-            var imagined = new ImaginationEngine(model, new RolloutOptions(sampling: sampling)).ImagineVideo(start, actions, seed);
+            var palette = parse.GetValue(paletteOption) ? ColourPalette.FromFrames([start]) : null;
+            var imagined = new ImaginationEngine(model, new RolloutOptions(sampling: sampling, palette: palette)).ImagineVideo(start, actions, seed);
             IReadOnlyList<Image> frames = beside
                 ? new RolloutSample(seed, actions, truth!.Frames, imagined).SideBySide()
                 : [start, .. imagined];
