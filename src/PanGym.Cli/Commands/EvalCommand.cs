@@ -30,6 +30,11 @@ internal static class EvalCommand
             DefaultValueFactory = _ => RolloutOptions.DefaultSampling.Temperature,
         };
         var closedLoopOption = new Option<ClosedLoop>("--closed-loop") { Description = "What enters the history after an imagined step: Reencode (PAN's closed loop) or Off.", DefaultValueFactory = _ => ClosedLoop.Reencode };
+        var paletteOption = new Option<bool>("--palette")
+        {
+            Description = "Snap each imagined frame to the world's flat colours (read from the episodes' first frames; none for natural video) before it is re-encoded.",
+            DefaultValueFactory = _ => true,
+        };
         var compareOption = new Option<bool>("--compare-open-loop") { Description = "Also roll out without the closed loop and show its drift beside the model's.", DefaultValueFactory = _ => true };
         var seedOption = new Option<int>("--seed") { Description = "Which block of held-out seeds (episode i resets with 1,500,000,000 + seed + i), and the decoder's noise seed.", DefaultValueFactory = _ => 0 };
         var threadsOption = ThreadsOption.Create();
@@ -37,7 +42,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Evaluate a world model against a ground-truth environment and write a report.")
         {
-            checkpointOption, envOption, episodesOption, horizonOption, stepsOption, temperatureOption, closedLoopOption, compareOption, seedOption, threadsOption, outOption,
+            checkpointOption, envOption, episodesOption, horizonOption, stepsOption, temperatureOption, closedLoopOption, paletteOption, compareOption, seedOption, threadsOption, outOption,
         };
         command.SetAction(parse =>
         {
@@ -47,7 +52,7 @@ internal static class EvalCommand
             ThreadsOption.Apply(parse.GetValue(threadsOption));
             var registry = services.GetRequiredService<EnvRegistry>();
             var spec = registry.Spec(parse.GetValue(envOption)!);
-            var options = new EvaluationRunOptions(parse.GetValue(checkpointOption)!.FullName, config, sampling, parse.GetValue(closedLoopOption), parse.GetValue(compareOption));
+            var options = new EvaluationRunOptions(parse.GetValue(checkpointOption)!.FullName, config, sampling, parse.GetValue(closedLoopOption), parse.GetValue(compareOption), parse.GetValue(paletteOption));
             EvaluationView.Evaluate(CliConsole.Create(Console.Out), options, registry, services.GetRequiredService<GroundTruthRegistry>(), spec.Id, outFolder);
             return 0;
         });

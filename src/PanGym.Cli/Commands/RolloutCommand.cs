@@ -31,12 +31,17 @@ internal static class RolloutCommand
             Description = "Scale of the decoder's starting noise: 0 follows the flow from the prior's mean; 1 samples the learned distribution of next frames.",
             DefaultValueFactory = _ => RolloutOptions.DefaultSampling.Temperature,
         };
+        var paletteOption = new Option<bool>("--palette")
+        {
+            Description = "Snap each imagined frame to the start frame's flat colours (none for natural images) before it is re-encoded.",
+            DefaultValueFactory = _ => true,
+        };
         var fpsOption = new Option<int>("--fps") { Description = "Frames per second.", DefaultValueFactory = _ => 4 };
         var scaleOption = new Option<int>("--scale") { Description = "Integer enlargement of the small frames.", DefaultValueFactory = _ => 4 };
 
         var command = new Command("rollout", "Imagine a video from a start frame and text actions with a world model.")
         {
-            checkpointOption, startOption, envOption, seedOption, actionsOption, outOption, besideOption, stepsOption, temperatureOption, fpsOption, scaleOption,
+            checkpointOption, startOption, envOption, seedOption, actionsOption, outOption, besideOption, stepsOption, temperatureOption, paletteOption, fpsOption, scaleOption,
         };
         command.SetAction(parse =>
         {
@@ -56,7 +61,7 @@ internal static class RolloutCommand
 
             var registry = services.GetRequiredService<EnvRegistry>();
             string? envName = envId is null ? null : registry.Spec(envId).Id;
-            var options = new RolloutRunOptions(parse.GetValue(checkpointOption)!.FullName, actions, seed, sampling, startFile?.FullName, beside);
+            var options = new RolloutRunOptions(parse.GetValue(checkpointOption)!.FullName, actions, seed, sampling, startFile?.FullName, beside, parse.GetValue(paletteOption));
             Rollout(options, registry, services.GetRequiredService<GroundTruthRegistry>(), envName, output, fps, scale);
             return 0;
         });

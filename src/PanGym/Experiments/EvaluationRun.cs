@@ -25,9 +25,10 @@ public sealed class EvaluationRun : IDisposable
     {
         (Options, Checkpoint, Model, Simulator) = (options, checkpoint, model, simulator);
         var (loop, sampling, seed) = (options.ClosedLoop, options.Sampling, options.Config.Seed);
-        _predictor = new WorldModelPredictor(model, new RolloutOptions(loop, sampling), seed);
-        _noHistory = simulator.HasHiddenState ? new WorldModelPredictor(model, new RolloutOptions(loop, sampling, HistoryWindow.LastStateOnly), seed) : null;
-        _openLoop = loop != ClosedLoop.Off && options.CompareOpenLoop ? new WorldModelPredictor(model, new RolloutOptions(ClosedLoop.Off, sampling), seed) : null;
+        var palette = options.Palette ? ColourPalette.FromFrames(options.Config.EpisodeSeeds.Select(s => simulator.Record(s, 1).Frames[0])) : null;
+        _predictor = new WorldModelPredictor(model, new RolloutOptions(loop, sampling, palette: palette), seed);
+        _noHistory = simulator.HasHiddenState ? new WorldModelPredictor(model, new RolloutOptions(loop, sampling, HistoryWindow.LastStateOnly, palette), seed) : null;
+        _openLoop = loop != ClosedLoop.Off && options.CompareOpenLoop ? new WorldModelPredictor(model, new RolloutOptions(ClosedLoop.Off, sampling, palette: palette), seed) : null;
         int size = model.Config.ImageSize;
         Details =
         [
@@ -35,6 +36,7 @@ public sealed class EvaluationRun : IDisposable
             new("model", $"{model.Config.Preset} preset, {model.ParameterCounts()["total"]:N0} parameters, {size}×{size} frames"),
             new("decoding", $"{sampling.Steps} {sampling.Solver} steps per frame, temperature {sampling.Temperature}, step by step"),
             new("closed loop", loop == ClosedLoop.Reencode ? "on: each decoded frame is encoded again and read as the next state (PAN §5)" : "off: the predicted states are read back"),
+            new("palette", palette is null ? "none: imagined frames are read as decoded" : $"{palette.Colours.Count} flat colours: each imagined frame is snapped to them"),
             new("history window", $"{_predictor.Window.MaxTurns} turns, re-read from the last {_predictor.Window.KeptTurns} when full"),
         ];
     }

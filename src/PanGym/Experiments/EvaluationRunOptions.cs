@@ -16,13 +16,16 @@ public sealed record EvaluationRunOptions
     /// <param name="sampling">The decoder's solver steps and temperature (default <see cref="RolloutOptions.DefaultSampling"/>).</param>
     /// <param name="closedLoop">What enters the history after an imagined step.</param>
     /// <param name="compareOpenLoop">With the closed loop on: also roll out without it, to show its drift beside the model's.</param>
+    /// <param name="palette">Snap imagined frames to the flat colours of the episodes' first frames (<see cref="ColourPalette.FromFrames"/>; a
+    /// world with more than <see cref="ColourPalette.MaxColours"/> colours gets none).</param>
     public EvaluationRunOptions(string checkpoint, EvaluationConfig? config = null, FlowSamplingOptions? sampling = null,
-        ClosedLoop closedLoop = ClosedLoop.Reencode, bool compareOpenLoop = true)
+        ClosedLoop closedLoop = ClosedLoop.Reencode, bool compareOpenLoop = true, bool palette = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpoint);
         if (!Enum.IsDefined(closedLoop)) throw new ArgumentOutOfRangeException(nameof(closedLoop), closedLoop, "Unknown closed-loop mode.");
         (Checkpoint, Config, Sampling, ClosedLoop, CompareOpenLoop) =
             (checkpoint, config ?? EvaluationConfig.Default, sampling ?? RolloutOptions.DefaultSampling, closedLoop, compareOpenLoop);
+        Palette = palette;
     }
 
     /// <summary>The checkpoint folder or training output folder, as given.</summary>
@@ -36,6 +39,9 @@ public sealed record EvaluationRunOptions
 
     /// <summary>What enters the history after an imagined step.</summary>
     public ClosedLoop ClosedLoop { get; }
+
+    /// <summary>Whether imagined frames are snapped to the world's flat colours, where it has few.</summary>
+    public bool Palette { get; }
 
     /// <summary>Whether an open-loop rollout is measured beside a closed-loop one.</summary>
     public bool CompareOpenLoop { get; }

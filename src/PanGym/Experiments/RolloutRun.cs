@@ -39,7 +39,8 @@ public static class RolloutRun
         if (start.Height != size || start.Width != size)
             throw new ArgumentException($"The start frame is {start.Width}×{start.Height} but the model reads {size}×{size} frames; resize it first.");
 
-        var imagined = new ImaginationEngine(model, new RolloutOptions(sampling: options.Sampling)).ImagineVideo(start, options.Actions, options.Seed);
+        var palette = options.Palette ? ColourPalette.FromFrames([start]) : null;
+        var imagined = new ImaginationEngine(model, new RolloutOptions(sampling: options.Sampling, palette: palette)).ImagineVideo(start, options.Actions, options.Seed);
         IReadOnlyList<Image> frames = options.BesideTruth
             ? new RolloutSample(options.Seed, options.Actions, truth!.Frames, imagined).SideBySide()
             : [start, .. imagined];

@@ -16,8 +16,9 @@ public sealed record RolloutRunOptions
     /// <param name="sampling">The decoder's solver steps and temperature (default <see cref="RolloutOptions.DefaultSampling"/>).</param>
     /// <param name="startFrame">A PNG of the model's frame size to start from; null starts from the environment given to <see cref="RolloutRun.Run"/>.</param>
     /// <param name="besideTruth">Put the environment's true video on the left of the imagined one (needs an environment start).</param>
+    /// <param name="palette">Snap imagined frames to the start frame's flat colours (<see cref="ColourPalette.FromFrames"/>; none for natural images).</param>
     public RolloutRunOptions(string checkpoint, IReadOnlyList<string> actions, int seed = 0, FlowSamplingOptions? sampling = null,
-        string? startFrame = null, bool besideTruth = false)
+        string? startFrame = null, bool besideTruth = false, bool palette = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpoint);
         ArgumentNullException.ThrowIfNull(actions);
@@ -25,7 +26,11 @@ public sealed record RolloutRunOptions
         if (actions.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("An action is empty.", nameof(actions));
         if (besideTruth && startFrame is not null) throw new ArgumentException("Only an environment start has a true video to show beside the imagined one.", nameof(besideTruth));
         (Checkpoint, Actions, Seed, Sampling, StartFrame, BesideTruth) = (checkpoint, [.. actions], seed, sampling ?? RolloutOptions.DefaultSampling, startFrame, besideTruth);
+        Palette = palette;
     }
+
+    /// <summary>Whether imagined frames are snapped to the start frame's flat colours, where it has few.</summary>
+    public bool Palette { get; }
 
     /// <summary>The checkpoint folder or training output folder, as given.</summary>
     public string Checkpoint { get; }

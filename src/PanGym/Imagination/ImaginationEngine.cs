@@ -62,6 +62,7 @@ public sealed class ImaginationEngine(PanWorldModel model, RolloutOptions? optio
         {
             var current = trajectories.Frame ?? throw new InvalidOperationException("These trajectories hold no frame to decode from.");
             frame = Model.Decode(predicted, current, Options.Sampling, generator);
+            if (Options.Palette is { } palette) frame = palette.Snap(frame);
         }
         var next = Options.ClosedLoop == ClosedLoop.Reencode ? Model.Encode(frame!) : predicted;
         trajectories.Advance(next, frame);

@@ -13,8 +13,11 @@ public sealed record RolloutOptions
     /// <param name="sampling">How frames are decoded; default <see cref="DefaultSampling"/>. The closed loop needs step-by-step
     /// decoding (it re-encodes each frame as it is decoded); Causal Swin-DPM, which emits frames a window late, is for open-loop videos.</param>
     /// <param name="history">The history window; null for the one the model was trained to read (<see cref="HistoryWindow.For"/>).</param>
+    /// <param name="palette">The flat colours of the world, onto which each decoded frame is snapped before it is re-encoded and
+    /// decoded from (<see cref="ColourPalette"/>); null: decoded frames are used as they come.</param>
     /// <exception cref="ArgumentException">The closed loop with Swin-DPM decoding.</exception>
-    public RolloutOptions(ClosedLoop closedLoop = ClosedLoop.Reencode, FlowSamplingOptions? sampling = null, HistoryWindow? history = null)
+    public RolloutOptions(ClosedLoop closedLoop = ClosedLoop.Reencode, FlowSamplingOptions? sampling = null, HistoryWindow? history = null,
+        ColourPalette? palette = null)
     {
         if (!Enum.IsDefined(closedLoop)) throw new ArgumentOutOfRangeException(nameof(closedLoop), closedLoop, "Unknown closed-loop mode.");
         Sampling = sampling ?? DefaultSampling;
@@ -24,6 +27,7 @@ public sealed record RolloutOptions
                 "Use ClosedLoop.Off for Swin-DPM videos.", nameof(sampling));
         ClosedLoop = closedLoop;
         History = history;
+        Palette = palette;
     }
 
     /// <summary>16 deterministic Euler steps (temperature 0): the most likely frame, what scoring and planning want.</summary>
@@ -37,6 +41,9 @@ public sealed record RolloutOptions
 
     /// <summary>How frames are decoded.</summary>
     public FlowSamplingOptions Sampling { get; }
+
+    /// <summary>The palette decoded frames are snapped to; null for none.</summary>
+    public ColourPalette? Palette { get; }
 
     /// <summary>The history window; null for the model's own.</summary>
     public HistoryWindow? History { get; }
