@@ -50,7 +50,7 @@ public sealed class EvaluationRunTests : IDisposable
         using var run = EvaluationRun.Open(options, Simulators("MomentumWorld-v0"));
         Assert.True(run.HasNoHistoryAblation);
         Assert.Equal(Checkpoint, run.Checkpoint);
-        Assert.Equal(["checkpoint", "model", "decoding", "closed loop", "history window"], run.Details.Select(d => d.Key));
+        Assert.Equal(["checkpoint", "model", "decoding", "closed loop", "palette", "history window"], run.Details.Select(d => d.Key));
         Assert.Equal(run.Model.Config.ImageSize, run.Simulator.FrameSize);
         var report = run.Evaluate();
         Assert.NotNull(report.Ablation);
