@@ -163,15 +163,17 @@ public sealed class EndpointCaptionerTests : IDisposable
     [Fact]
     public async Task A_slow_endpoint_times_out_on_every_attempt_with_a_clear_error()
     {
-        using var server = new ChatCompletionsServer((_, body) => ChatCompletionsServer.Captions(1) with { Delay = TimeSpan.FromSeconds(3) });
-        using var captioner = new EndpointCaptioner(Options(server, timeout: TimeSpan.FromMilliseconds(200), retries: 1));
+        // A 1 s timeout against a 6 s reply: long enough that a loaded machine still delivers each attempt to the server
+        // before the client gives up on it, so that both attempts are seen.
+        using var server = new ChatCompletionsServer((_, body) => ChatCompletionsServer.Captions(1) with { Delay = TimeSpan.FromSeconds(6) });
+        using var captioner = new EndpointCaptioner(Options(server, timeout: TimeSpan.FromSeconds(1), retries: 1));
         var error = await Assert.ThrowsAsync<CaptionEndpointException>(() => captioner.CaptionAsync(Clip(1), CancellationToken.None));
-        Assert.Contains("did not answer within 0.2 s", error.Message);
+        Assert.Contains("did not answer within 1 s", error.Message);
         Assert.Equal(2, server.Requests.Count);
 
         server.Requests.Clear();
         server.Script = (n, body) => n == 0
-            ? ChatCompletionsServer.Captions(1) with { Delay = TimeSpan.FromSeconds(3) }
+            ? ChatCompletionsServer.Captions(1) with { Delay = TimeSpan.FromSeconds(6) }
             : ChatCompletionsServer.Captions(1);
         Assert.Equal(["caption 0"], await captioner.CaptionAsync(Clip(1), CancellationToken.None));
         Assert.Equal(2, server.Requests.Count);
@@ -217,12 +219,14 @@ public sealed class EndpointCaptionerTests : IDisposable
     public async Task Replies_are_cached_on_disk_and_requests_are_rate_limited()
     {
         using var server = new ChatCompletionsServer();
-        using (var captioner = new EndpointCaptioner(Options(server, cache: true, rpm: 600)))
+        // 120 requests a minute: 500 ms apart, so that the server's clock may see them up to 100 ms closer (a loaded
+        // machine delays one request's delivery more than the next's) and still tell a limited client from an unlimited one.
+        using (var captioner = new EndpointCaptioner(Options(server, cache: true, rpm: 120)))
         {
             for (int start = 0; start < 3; start++) await captioner.CaptionAsync(Clip(2, start), CancellationToken.None);
             var times = server.Requests.Select(r => r.At).ToList();
             Assert.Equal(3, times.Count);
-            Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromMilliseconds(80), $"requests {pair.First} and {pair.Second} are closer than the 100 ms the rate limit allows"));
+            Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromMilliseconds(400), $"requests {pair.First} and {pair.Second} are closer than the 500 ms the rate limit allows"));
         }
         using (var again = new EndpointCaptioner(Options(server, cache: true)))
             Assert.Equal(["caption 0", "caption 1"], await again.CaptionAsync(Clip(2, 1), CancellationToken.None));
