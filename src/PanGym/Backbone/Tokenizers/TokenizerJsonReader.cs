@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using static PanGym.Backbone.TokenizerJsonFields;
 
 namespace PanGym.Backbone;
 
@@ -285,29 +286,4 @@ internal static class TokenizerJsonReader
             throw Invalid(path, "decoder.type", $"is \"{type}\"; only the ByteLevel decoder is supported");
         }
     }
-
-    private static JsonElement Required(JsonElement parent, string name, JsonValueKind kind, string path, string field)
-    {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement value))
-        {
-            throw Invalid(path, field, "is missing");
-        }
-        if (value.ValueKind != kind)
-        {
-            throw Invalid(path, field, $"expected {kind}, found {value.ValueKind}");
-        }
-        return value;
-    }
-
-    private static string? OptionalString(JsonElement parent, string name, string path, string field) =>
-        !parent.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : throw Invalid(path, field, $"expected a string, found {value.ValueKind}");
-
-    private static bool? OptionalBool(JsonElement parent, string name, string path, string field) =>
-        !parent.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean()
-        : throw Invalid(path, field, $"expected true or false, found {value.ValueKind}");
-
-    private static InvalidInputException Invalid(string path, string field, string problem) => new(path, $"{path}: {field} {problem}.");
 }
