@@ -24,6 +24,7 @@ string outFolder = Path.GetFullPath(args.Length > 0 ? args[0] : "out/own-environ
 int trainingSteps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 600;
 const string id = "BeaconWorld-v0";
 const int size = 32;
+var clock = System.Diagnostics.Stopwatch.StartNew();
 
 // 1. Registration: by name for registry.Make and the command line, with the exploration policy that records its data.
 //    GroundTruthExploration.PolicyFor, GroundTruthSimulators.For and `pangym train/eval/rollout/plan` now find it.
@@ -49,25 +50,28 @@ var trained = TrainingRun.Execute(training, progress: new SyncProgress<TrainingP
 {
     if (p.Step % 100 == 0) Console.WriteLine($"train step {p.Step}: loss {p.Loss:F4}");
 }));
-Console.WriteLine($"trained: {trained.FinalStep} steps, model in {trained.ModelFolder}");
+Console.WriteLine($"trained: {trained.FinalStep} steps, model in {trained.ModelFolder} ({clock.Elapsed.TotalSeconds:F0} s so far)");
 
 // 4. Evaluation on held-out episodes of the environment's simulator, beside copying the last frame.
 var report = EvaluationRun.Execute(
     new EvaluationRunOptions(run, new EvaluationConfig(episodes: 8, horizon: 4), sampling: new FlowSamplingOptions(steps: 4, temperature: 0), compareOpenLoop: false),
     GroundTruthSimulators.At(registry, id));
 Console.WriteLine($"one-step action fidelity: model {Share(report.OneStep.ActionFidelity)}, copy-last {Share(report.OneStepCopyLast.ActionFidelity)}");
-Console.WriteLine($"one-step PSNR: model {report.OneStep.Psnr.Mean:F1} dB, copy-last {report.OneStepCopyLast.Psnr.Mean:F1} dB");
+Console.WriteLine($"one-step PSNR: model {report.OneStep.Psnr.Mean:F1} dB, copy-last {report.OneStepCopyLast.Psnr.Mean:F1} dB ({clock.Elapsed.TotalSeconds:F0} s so far)");
 
 // 5. Goal-task planning: the environment's own goal tasks (BeaconWorld implements IGoalTaskProvider), random actions and CEM
-//    with the true simulator as baselines, and CEM with the world model, scored by the probe on one-step decoded frames.
+//    with the true simulator as baselines, and CEM with the world model, scored by the probe on imagined frames decoded with
+//    one solver step (ImaginationOptions.Default). The world model's CEM is a smaller one (16 sequences, 2 iterations).
 using var model = WorldModelCheckpoint.Load(trained.ModelFolder);
 model.eval();
 using var tasks = GroundTruthRegistry.Default.GoalTasksFor(registry.Make(id, sized));
 using var planning = new WorldModelPlanningModel(model, (_, info) => tasks.ProbeReward(info)!);
 var controllers = GoalTaskEvaluation.Baselines(tasks, () => new CemPlanner(), "cem").ToList();
-controllers.Add(new GoalTaskController("cem + world model", () => new MpcAgent(planning, new CemPlanner(), tasks.CandidateActions)));
-var comparison = GoalTaskEvaluation.Compare(tasks, controllers, tasks: 6);
+controllers.Add(new GoalTaskController("cem + world model",
+    () => new MpcAgent(planning, new CemPlanner(new CemConfig(horizon: 3, population: 16, iterations: 2)), tasks.CandidateActions)));
+var comparison = GoalTaskEvaluation.Compare(tasks, controllers, tasks: 5);
 Console.WriteLine(comparison.ToText());
 foreach (var row in comparison.Rows) Console.WriteLine($"solved by {row.Controller}: {row.Result.Solved}/{row.Result.Runs.Count}");
+Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:F0} s");
 
 static string Share(Estimate e) => $"{e.Mean:F3} [{e.Lower:F3}, {e.Upper:F3}]";
