@@ -64,12 +64,12 @@ Console.WriteLine($"one-step PSNR: model {report.OneStep.Psnr.Mean:F1} dB, copy-
 //    one solver step (ImaginationOptions.Default). The world model's CEM is a smaller one (16 sequences, 2 iterations).
 using var model = WorldModelCheckpoint.Load(trained.ModelFolder);
 model.eval();
-using var tasks = GroundTruthRegistry.Default.GoalTasksFor(registry.Make(id, sized));
-using var planning = new WorldModelPlanningModel(model, (_, info) => tasks.ProbeReward(info)!);
-var controllers = GoalTaskEvaluation.Baselines(tasks, () => new CemPlanner(), "cem").ToList();
+using var goalTasks = GroundTruthRegistry.Default.GoalTasksFor(registry.Make(id, sized));
+using var planning = new WorldModelPlanningModel(model, (_, info) => goalTasks.ProbeReward(info)!);
+var controllers = GoalTaskEvaluation.Baselines(goalTasks, () => new CemPlanner(), "cem").ToList();
 controllers.Add(new GoalTaskController("cem + world model",
-    () => new MpcAgent(planning, new CemPlanner(new CemConfig(horizon: 3, population: 16, iterations: 2)), tasks.CandidateActions)));
-var comparison = GoalTaskEvaluation.Compare(tasks, controllers, tasks: 5);
+    () => new MpcAgent(planning, new CemPlanner(new CemConfig(horizon: 3, population: 16, iterations: 2)), goalTasks.CandidateActions)));
+var comparison = GoalTaskEvaluation.Compare(goalTasks, controllers, tasks: 5);
 Console.WriteLine(comparison.ToText());
 foreach (var row in comparison.Rows) Console.WriteLine($"solved by {row.Controller}: {row.Result.Solved}/{row.Result.Runs.Count}");
 Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:F0} s");
