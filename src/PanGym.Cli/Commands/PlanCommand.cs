@@ -115,6 +115,9 @@ internal static class PlanCommand
             WorldModelPlanningModel? planning = null;
             if (!trueModelOnly)
             {
+                var startInfo = source.Environment.Reset(seed).Info;
+                if (rewardName == "probe" && source.ProbeReward(startInfo) is null) throw new ArgumentException($"--reward probe needs a probe reward; {envId}'s goal tasks have none: use --reward latent.");
+                if (rewardName == "latent" && source.GoalFrame(startInfo) is null) throw new ArgumentException($"--reward latent needs a goal frame; {envId}'s goal tasks draw none.");
                 if (rewardName == "latent-probe")
                 {
                     var shapes = (source as ShapesWorldGoalTaskSource)?.Shapes ?? throw new ArgumentException($"--reward latent-probe reads ShapesWorld's shapes out of the latents; {envId} needs --reward probe or latent.");
@@ -123,9 +126,9 @@ internal static class PlanCommand
                 }
                 planning = new WorldModelPlanningModel(model!, (_, info) => rewardName switch
                     {
-                        "latent" => LatentGoalReward.FromImage(model!, source.GoalFrame(info) ?? throw new ArgumentException($"--reward latent needs a goal frame; {envId}'s goal tasks draw none.")),
+                        "latent" => LatentGoalReward.FromImage(model!, source.GoalFrame(info)!),
                         "latent-probe" => latentProbe!.GoalReward(info),
-                        _ => source.ProbeReward(info) ?? throw new ArgumentException($"--reward probe needs a probe reward; {envId}'s goal tasks have none: use --reward latent."),
+                        _ => source.ProbeReward(info)!,
                     },
                     new ImaginationOptions(rollout: new RolloutOptions(sampling: sampling), seed: seed));
                 controllers.Add(new($"{plannerName} + world model ({rewardName} reward)", () => new MpcAgent(planning, planner(), source.CandidateActions)));

@@ -66,13 +66,15 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Matches(@"[+-]\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\]", text);
     }
 
+    static void AddDotWorld(PanGym.DependencyInjection.PanGymBuilder pan) => pan.AddGroundTruthEnvironment(PanGym.Tests.Envs.DotWorld.Spec0,
+        (_, kwargs) => PanGym.Tests.Envs.DotWorld.Create(kwargs), _ => new PanGym.Tests.Envs.DotExploration(),
+        goalTasks: dot => new GroundTruthGoalTasks<PanGym.Tests.Envs.DotState, PanGym.Tests.Envs.DotAction>(dot, name: "DotWorld"));
+
     [Fact]
     public void Plans_on_a_registered_environment_that_provides_goal_tasks()
     {
         string output = Path.Combine(_folder, "dot");
-        var (code, text, error) = CliRunner.RunWith(pan => pan.AddGroundTruthEnvironment(PanGym.Tests.Envs.DotWorld.Spec0, (_, kwargs) => PanGym.Tests.Envs.DotWorld.Create(kwargs),
-                _ => new PanGym.Tests.Envs.DotExploration(), goalTasks: dot => new GroundTruthGoalTasks<PanGym.Tests.Envs.DotState, PanGym.Tests.Envs.DotAction>(dot, name: "DotWorld")),
-            "plan", "--env", "DotWorld-v0", "--true-model", "--tasks", "3", "--out", output);
+        var (code, text, error) = CliRunner.RunWith(AddDotWorld, "plan", "--env", "DotWorld-v0", "--true-model", "--tasks", "3", "--out", output);
 
         Assert.True(code == 0, error);
         Assert.Contains("3 DotWorld goal tasks", text);
@@ -85,6 +87,12 @@ public sealed class PlanCommandTests : IDisposable
         (code, _, error) = CliRunner.Run("plan", "--env", "DotWorld-v0", "--true-model", "--tasks", "1", "--out", Path.Combine(_folder, "dot2"));
         Assert.Equal(2, code);
         Assert.Contains("No environment named \"DotWorld-v0\"", error);
+
+        string checkpoint = Path.Combine(_folder, "model");
+        using (var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 0)) WorldModelCheckpoint.Save(model, checkpoint);
+        (code, _, error) = CliRunner.RunWith(AddDotWorld, "plan", "--env", "DotWorld-v0", "--checkpoint", checkpoint, "--tasks", "1", "--out", Path.Combine(_folder, "dot3"));
+        Assert.Equal(2, code);
+        Assert.Contains("--reward probe needs a probe reward; DotWorld-v0's goal tasks have none", error);
     }
 
     [Theory]
