@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PanGym.Data;
 using PanGym.DependencyInjection;
 using PanGym.Gym;
+using PanGym.Planning;
 
 namespace PanGym.Envs;
 
@@ -32,14 +33,17 @@ public static class GroundTruthEnvironmentsBuilderExtensions
     /// <c>size</c> (the canvas side) when the model's frame size is known.</param>
     /// <param name="explorationPolicy">The policy that records its episodes (for a data set and the evaluation).</param>
     /// <param name="hasHiddenState">Whether one frame hides part of its state, so that the evaluation also runs the no-history ablation.</param>
+    /// <param name="goalTasks">Its goal tasks for <c>pangym plan</c> (see <see cref="GroundTruthRegistry.RegisterGoalTasks"/>); null for none,
+    /// or when the environment implements <see cref="IGoalTaskProvider"/>.</param>
     public static PanGymBuilder AddGroundTruthEnvironment<TEnv>(this PanGymBuilder builder, EnvSpec spec,
         Func<IServiceProvider, IReadOnlyDictionary<string, object?>, TEnv> factory, Func<TEnv, IExplorationPolicy> explorationPolicy,
-        bool hasHiddenState = false)
+        bool hasHiddenState = false, Func<TEnv, IGoalTaskSource>? goalTasks = null)
         where TEnv : Env<Image, string>
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);
         GroundTruthRegistry.Default.Register(explorationPolicy, hasHiddenState);
+        if (goalTasks is not null) GroundTruthRegistry.Default.RegisterGoalTasks(goalTasks);
         builder.Services.TryAddSingleton(GroundTruthRegistry.Default);
         return builder.AddEnvironment(spec, factory);
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using PanGym.Data;
 using PanGym.Evaluation;
 using PanGym.Gym;
+using PanGym.Planning;
 
 namespace PanGym.Envs;
 
@@ -20,6 +21,7 @@ namespace PanGym.Envs;
 public sealed class GroundTruthRegistry
 {
     readonly ConcurrentDictionary<Type, Entry> _entries = new();
+    readonly ConcurrentDictionary<Type, Func<Env<Image, string>, IGoalTaskSource>> _goalTasks = new();
 
     /// <summary>The process-wide registry, with the built-in environments.</summary>
     public static GroundTruthRegistry Default { get; } = WithBuiltIns();
@@ -30,7 +32,8 @@ public sealed class GroundTruthRegistry
     /// <summary>A new registry holding <see cref="ShapesWorld"/> and <see cref="MomentumWorld"/> (whose velocity one frame hides).</summary>
     public static GroundTruthRegistry WithBuiltIns() => new GroundTruthRegistry()
         .Register<ShapesWorld>(shapes => new ShapesWorldExploration(shapes))
-        .Register<MomentumWorld>(_ => new MomentumWorldExploration(), hasHiddenState: true);
+        .Register<MomentumWorld>(_ => new MomentumWorldExploration(), hasHiddenState: true)
+        .RegisterGoalTasks<ShapesWorld>(shapes => new ShapesWorldGoalTaskSource(shapes));
 
     /// <summary>
     /// Registers <typeparamref name="TEnv"/>'s exploration policy; a <see cref="GroundTruthEnv{TState, TAction}"/> then
@@ -59,6 +62,39 @@ public sealed class GroundTruthRegistry
         ArgumentNullException.ThrowIfNull(simulator);
         _entries[typeof(TEnv)] = new Entry(env => explorationPolicy((TEnv)env), (env, policy, name) => simulator((TEnv)env, policy, name));
         return this;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="TEnv"/>'s goal tasks, so that <see cref="GoalTasksFor"/> and <c>pangym plan --env &lt;id&gt;</c>
+    /// find them (an environment can instead implement <see cref="IGoalTaskProvider"/>); for a
+    /// <see cref="GroundTruthEnv{TState, TAction}"/>, <see cref="GroundTruthGoalTasks{TState, TAction}"/> is one.
+    /// </summary>
+    /// <param name="goalTasks">The source over one environment (the unwrapped instance, which the source then owns).</param>
+    public GroundTruthRegistry RegisterGoalTasks<TEnv>(Func<TEnv, IGoalTaskSource> goalTasks)
+        where TEnv : Env<Image, string>
+    {
+        ArgumentNullException.ThrowIfNull(goalTasks);
+        _goalTasks[typeof(TEnv)] = env => goalTasks((TEnv)env);
+        return this;
+    }
+
+    /// <summary>
+    /// The goal tasks of <paramref name="env"/> (wrappers are looked through; the source owns the unwrapped environment): its own
+    /// when it implements <see cref="IGoalTaskProvider"/>, else the ones registered for its type or a type it derives from.
+    /// </summary>
+    /// <exception cref="ArgumentException">The environment has no goal tasks; the message names it and says how to provide them.</exception>
+    public IGoalTaskSource GoalTasksFor(Env<Image, string> env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var unwrapped = env.Unwrapped;
+        if (unwrapped is IGoalTaskProvider provider) return provider.CreateGoalTasks();
+        for (var t = unwrapped.GetType(); t is not null; t = t.BaseType)
+            if (_goalTasks.TryGetValue(t, out var make)) return make(unwrapped);
+        string name = env.Spec?.Id ?? unwrapped.GetType().Name;
+        throw new ArgumentException(
+            $"{name} has no goal tasks to plan on: implement IGoalTaskProvider on {unwrapped.GetType().Name} (a GroundTruthEnv can return new GroundTruthGoalTasks<TState, TAction>(this)), " +
+            $"or register them with GroundTruthRegistry.Default.RegisterGoalTasks<{unwrapped.GetType().Name}>(env => ...). Environments with goal tasks: " +
+            $"{string.Join(", ", _goalTasks.Keys.Select(k => k.Name).Order(StringComparer.Ordinal))}.", nameof(env));
     }
 
     /// <summary>Whether <paramref name="env"/>'s type (beneath its wrappers), or a type it derives from, is registered.</summary>

@@ -16,8 +16,8 @@ using PanGym.IO;
 namespace PanGym.Cli.Commands;
 
 /// <summary>
-/// <c>pangym plan</c>: model-predictive control on seeded ShapesWorld goal tasks (bring the named shape into the grey
-/// square within the step budget), executed in the real environment. The success table puts the planner with the world
+/// <c>pangym plan</c>: model-predictive control on the seeded goal tasks of any environment that has them
+/// (<see cref="IGoalTaskSource"/>; ShapesWorld: bring the named shape into the grey square), executed in the real environment. The success table puts the planner with the world
 /// model beside random actions and beside the same planner with the true simulator as its model (the ceiling); a
 /// video shows one executed episode beside the world model's imagination of it.
 /// </summary>
@@ -34,12 +34,12 @@ internal static class PlanCommand
     public static Command Create(IServiceProvider services)
     {
         var checkpointOption = new Option<DirectoryInfo?>("--checkpoint") { Description = "A world-model checkpoint folder or a training output folder; needed unless --true-model." };
-        var envOption = new Option<string>("--env") { Description = "Environment of the goal tasks (ShapesWorld-v0).", DefaultValueFactory = _ => GroundTruthEnvironments.ShapesWorldId };
+        var envOption = new Option<string>("--env") { Description = "Environment of the goal tasks: any registered one that has goal tasks (ShapesWorld-v0).", DefaultValueFactory = _ => GroundTruthEnvironments.ShapesWorldId };
         var tasksOption = new Option<int>("--tasks") { Description = "Seeded goal tasks to run.", DefaultValueFactory = _ => 50 };
         var plannerOption = new Option<string>("--planner") { Description = "cem or random (random shooting).", DefaultValueFactory = _ => "cem" };
         var trueModelOption = new Option<bool>("--true-model") { Description = "Plan with the true simulator only (no world model; the checkpoint, if given, only imagines the video)." };
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder: plan.json and the episode video.", Required = true };
-        var maxStepsOption = new Option<int>("--max-steps") { Description = "Step budget of a task.", DefaultValueFactory = _ => ShapesWorldGoalTasks.DefaultMaxSteps };
+        var maxStepsOption = new Option<int?>("--max-steps") { Description = $"Step budget of a task (default: the environment's; ShapesWorld {ShapesWorldGoalTasks.DefaultMaxSteps})." };
         var horizonOption = new Option<int?>("--horizon") { Description = $"Planning horizon (default {CemConfig.Default.Horizon})." };
         var populationOption = new Option<int?>("--population") { Description = $"Sequences per iteration (default: CEM {CemConfig.Default.Population}, random shooting {RandomShootingConfig.Default.Population})." };
         var iterationsOption = new Option<int?>("--iterations") { Description = $"CEM iterations (default {CemConfig.Default.Iterations})." };
@@ -68,7 +68,7 @@ internal static class PlanCommand
                 "and print each policy's imagined and real returns, their paired gap and the success rates.",
         };
 
-        var command = new Command("plan", "Plan on seeded ShapesWorld goal tasks with MPC (CEM or random shooting) and report success beside random actions and the true simulator.")
+        var command = new Command("plan", "Plan on seeded goal tasks (ShapesWorld's by default) with MPC (CEM or random shooting) and report success beside random actions and the true simulator.")
         {
             checkpointOption, envOption, tasksOption, plannerOption, trueModelOption, outOption, maxStepsOption, horizonOption, populationOption,
             iterationsOption, eliteOption, alphaOption, rewardOption, decodeStepsOption, videoTaskOption, formatOption, seedOption, threadsOption, sizeOption, imaginationOption,
@@ -76,15 +76,15 @@ internal static class PlanCommand
         command.SetAction(parse =>
         {
             var registry = services.GetRequiredService<EnvRegistry>();
+            var goalTaskRegistry = services.GetService<GroundTruthRegistry>() ?? GroundTruthRegistry.Default;
             string envId = registry.Spec(parse.GetValue(envOption)!).Id;
-            if (envId != GroundTruthEnvironments.ShapesWorldId)
-                throw new ArgumentException($"Goal tasks are defined for {GroundTruthEnvironments.ShapesWorldId}; got {envId}.");
+            using (var unsized = registry.Make(envId)) goalTaskRegistry.GoalTasksFor(unsized).Dispose();
             string plannerName = parse.GetValue(plannerOption)!.ToLowerInvariant();
             if (plannerName is not ("cem" or "random")) throw new ArgumentException($"--planner must be cem or random, got \"{parse.GetValue(plannerOption)}\".");
             string rewardName = parse.GetValue(rewardOption)!.ToLowerInvariant();
             if (rewardName is not ("latent" or "latent-probe" or "probe"))
                 throw new ArgumentException($"--reward must be latent, latent-probe or probe, got \"{parse.GetValue(rewardOption)}\".");
-            int taskCount = parse.GetValue(tasksOption), maxSteps = parse.GetValue(maxStepsOption), videoTask = parse.GetValue(videoTaskOption), seed = parse.GetValue(seedOption);
+            int taskCount = parse.GetValue(tasksOption), maxSteps = parse.GetValue(maxStepsOption) ?? 1, videoTask = parse.GetValue(videoTaskOption), seed = parse.GetValue(seedOption);
             if (taskCount < 1) throw new ArgumentException($"--tasks must be at least 1, got {taskCount}.");
             if (maxSteps < 1) throw new ArgumentException($"--max-steps must be at least 1, got {maxSteps}.");
             if (videoTask < 0 || videoTask >= taskCount) throw new ArgumentException($"--video-task must index one of the {taskCount} tasks, got {videoTask}.");
@@ -106,66 +106,63 @@ internal static class PlanCommand
             int size = model?.Config.ImageSize ?? parse.GetValue(sizeOption) ?? 32;
             if (model is not null && parse.GetValue(sizeOption) is int given && given != size)
                 throw new ArgumentException($"--size {given} differs from the model's frame size {size}; leave it out.");
-            var config = ShapesWorldConfig.ForSize(size);
             var console = CliConsole.Create(Console.Out, 140);
 
-            var seeds = ShapesWorldGoalTasks.Seeds(config, taskCount, maxSteps, seed);
-            using var env = new ShapesWorld(config);
-            var controllers = new List<Controller>
-            {
-                new("random actions", () => new RandomTextPolicy(ShapesWorldAction.Candidates, seed), null),
-                new($"{plannerName} + true simulator", () => new MpcAgent(ShapesWorldGoalTasks.TrueModel(env), planner(), ShapesWorldAction.Candidates), null),
-            };
+            using var source = goalTaskRegistry.GoalTasksFor(registry.Make(envId, new Dictionary<string, object?> { ["size"] = size }));
+            maxSteps = parse.GetValue(maxStepsOption) ?? source.DefaultMaxSteps;
+            var controllers = GoalTaskEvaluation.Baselines(source, planner, plannerName, seed).ToList();
             ShapesWorldLatentProbe? latentProbe = null;
+            WorldModelPlanningModel? planning = null;
             if (!trueModelOnly)
             {
+                var startInfo = source.Environment.Reset(seed).Info;
+                if (rewardName == "probe" && source.ProbeReward(startInfo) is null) throw new ArgumentException($"--reward probe needs a probe reward; {envId}'s goal tasks have none: use --reward latent.");
+                if (rewardName == "latent" && source.GoalFrame(startInfo) is null) throw new ArgumentException($"--reward latent needs a goal frame; {envId}'s goal tasks draw none.");
                 if (rewardName == "latent-probe")
                 {
-                    latentProbe = ShapesWorldLatentProbe.Fit(model!, config);
+                    var shapes = (source as ShapesWorldGoalTaskSource)?.Shapes ?? throw new ArgumentException($"--reward latent-probe reads ShapesWorld's shapes out of the latents; {envId} needs --reward probe or latent.");
+                    latentProbe = ShapesWorldLatentProbe.Fit(model!, shapes.Config);
                     console.MarkupLine(Markup.Escape($"latent probe: shape centres read out of the latents with {latentProbe.HeldOutRmse.ToString("F2", _invariant)} px RMSE on held-out frames"));
                 }
-                var planning = new WorldModelPlanningModel(model!, (_, info) => rewardName switch
+                planning = new WorldModelPlanningModel(model!, (_, info) => rewardName switch
                     {
-                        "latent" => LatentGoalReward.FromImage(model!, ShapesWorldGoalTasks.GoalFrame(env, info)),
+                        "latent" => LatentGoalReward.FromImage(model!, source.GoalFrame(info)!),
                         "latent-probe" => latentProbe!.GoalReward(info),
-                        _ => ShapesWorldGoalTasks.ProbeDistanceReward(env, info),
+                        _ => source.ProbeReward(info)!,
                     },
                     new ImaginationOptions(rollout: new RolloutOptions(sampling: sampling), seed: seed));
-                controllers.Add(new($"{plannerName} + world model ({rewardName} reward)", () => new MpcAgent(planning, planner(), ShapesWorldAction.Candidates), planning));
+                controllers.Add(new($"{plannerName} + world model ({rewardName} reward)", () => new MpcAgent(planning, planner(), source.CandidateActions)));
             }
-            console.MarkupLine(Markup.Escape($"{taskCount} ShapesWorld goal tasks ({size}×{size}, seeds from {seed}, solvable within {maxSteps} steps), planner {plannerName}: {Describe(planner())}"));
+            console.MarkupLine(Markup.Escape($"{taskCount} {source.Name} goal tasks ({size}×{size}, seeds from {seed}, solvable within {maxSteps} steps), planner {plannerName}: {Describe(planner())}"));
 
-            var results = new List<(Controller Controller, GoalTaskResult Result)>();
+            GoalTaskComparison comparison = null!;
             Image[]? filmedFrames = null;
             string[]? filmedActions = null;
             console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
                 .Start(context =>
                 {
-                    foreach (var controller in controllers)
-                    {
-                        var bar = context.AddTask(Markup.Escape(controller.Name), maxValue: seeds.Count);
-                        bool filmed = controller == controllers[^1];
-                        var result = GoalTaskEvaluation.Run(controller.Make(), env, seeds, maxSteps,
-                            film: filmed ? (index, frames, actions) => { if (index == videoTask) (filmedFrames, filmedActions) = (frames, actions); } : null,
-                            progress: runs =>
-                            {
-                                bar.Increment(1);
-                                bar.Description = Markup.Escape($"{controller.Name}: {runs.Count(r => r.Solved)}/{runs.Count} solved");
-                            });
-                        results.Add((controller, result));
-                    }
+                    var bars = controllers.ToDictionary(c => c.Name, c => context.AddTask(Markup.Escape(c.Name), autoStart: false, maxValue: taskCount));
+                    comparison = GoalTaskEvaluation.Compare(source, controllers, taskCount, maxSteps, seed,
+                        film: (name, index, frames, actions) => { if (name == controllers[^1].Name && index == videoTask) (filmedFrames, filmedActions) = (frames, actions); },
+                        progress: (name, runs) =>
+                        {
+                            bars[name].StartTask();
+                            bars[name].Increment(1);
+                            bars[name].Description = Markup.Escape($"{name}: {runs.Count(r => r.Solved)}/{runs.Count} solved");
+                        });
                 });
-            console.Write(SuccessTable(results, maxSteps));
+            var seeds = comparison.Seeds;
+            console.Write(SuccessTable(comparison.Rows, maxSteps));
             if (parse.GetValue(imaginationOption))
             {
                 if (model is null) throw new ArgumentException("--in-imagination evaluates policies in the world model's imagination; give --checkpoint.");
-                InImagination(console, model, env, [controllers[0], controllers[^1]], seeds, maxSteps);
+                InImagination(console, model, source, [controllers[0], controllers[^1]], seeds, maxSteps);
             }
-            foreach (var controller in controllers) (controller.Owned as IDisposable)?.Dispose();
+            planning?.Dispose();
             latentProbe?.Dispose();
             Directory.CreateDirectory(outFolder);
             string jsonPath = Path.Combine(outFolder, "plan.json");
-            AtomicFile.WriteAllText(jsonPath, Report(results, seeds, size, plannerName, Describe(planner()), rewardName, rewardName == "probe" ? sampling.Steps : null, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(jsonPath, Report(comparison.Rows, envId, seeds, size, plannerName, Describe(planner()), rewardName, rewardName == "probe" ? sampling.Steps : null, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             console.WriteLine($"results: {jsonPath}");
             if (filmedFrames is not null)
             {
@@ -189,21 +186,20 @@ internal static class PlanCommand
         return command;
     }
 
-    sealed record Controller(string Name, Func<ITextPolicy> Make, object? Owned);
-
     /// <summary>
     /// Policy evaluation in imagination: each controller's policy, freshly made per episode, from every task's start state
     /// in a PanEnv over the model (closed loop, the goal read off imagined frames by the probe) and in the real
     /// environment; the paired gap of the returns with its interval, and both success rates with Wilson intervals.
     /// </summary>
-    static void InImagination(IAnsiConsole console, PanGym.WorldModel.PanWorldModel model, ShapesWorld env, IReadOnlyList<Controller> controllers, IReadOnlyList<int> seeds, int maxSteps)
+    static void InImagination(IAnsiConsole console, PanGym.WorldModel.PanWorldModel model, IGoalTaskSource source, IReadOnlyList<GoalTaskController> controllers, IReadOnlyList<int> seeds, int maxSteps)
     {
         var table = new Table().Title($"policy evaluation in imagination: {seeds.Count} goal tasks of at most {maxSteps} steps, the same start states imagined and real");
         table.AddColumns("policy", "real return", "imagined return", "imagined − real, 95% interval", "real success (Wilson)", "imagined success");
-        using var imagined = new PanEnv(model, new PanEnvOptions(ShapesWorldAction.Candidates));
+        using var imagined = new PanEnv(model, new PanEnvOptions(source.CandidateActions));
         foreach (var controller in controllers)
         {
-            var result = PolicyEvaluation.Run(_ => controller.Make(), imagined, env, seeds, maxSteps, (_, info) => ShapesWorldGoalTasks.ProbeReward(env, info));
+            var result = PolicyEvaluation.Run(_ => controller.MakePolicy(), imagined, source.Environment, seeds, maxSteps, (_, info) => source.ProbeGoalTest(info)
+                ?? throw new ArgumentException($"--in-imagination reads the goal off imagined frames with a probe; {source.Name}'s goal tasks have none."));
             int realSolved = result.Episodes.Count(e => e.RealTerminated), imaginedSolved = result.Episodes.Count(e => e.ImaginedTerminated);
             var real = Estimate.OfProportion(realSolved, seeds.Count);
             table.AddRow(Markup.Escape(controller.Name), result.MeanRealReturn.ToString("F3", _invariant), result.MeanImaginedReturn.ToString("F3", _invariant),
@@ -238,14 +234,14 @@ internal static class PlanCommand
         _ => planner.GetType().Name,
     };
 
-    static Table SuccessTable(List<(Controller Controller, GoalTaskResult Result)> results, int maxSteps)
+    static Table SuccessTable(IReadOnlyList<GoalTaskRow> results, int maxSteps)
     {
         var table = new Table().Title($"success within {maxSteps} steps, executed in the real environment");
         table.AddColumns("controller", "solved", "success", "95% interval (Wilson)", "mean steps when solved", "s / decision (mean)", "s / decision (max)");
         foreach (var (controller, result) in results)
         {
             var success = result.Success;
-            table.AddRow(Markup.Escape(controller.Name), $"{result.Solved}/{result.Runs.Count}", Percent(success.Mean), $"{Percent(success.Lower)}–{Percent(success.Upper)}",
+            table.AddRow(Markup.Escape(controller), $"{result.Solved}/{result.Runs.Count}", Percent(success.Mean), $"{Percent(success.Lower)}–{Percent(success.Upper)}",
                 result.MeanStepsWhenSolved?.ToString("F1", _invariant) ?? "-",
                 result.MeanDecisionSeconds.ToString("F3", _invariant), result.MaxDecisionSeconds.ToString("F3", _invariant));
         }
@@ -253,7 +249,7 @@ internal static class PlanCommand
         return table;
     }
 
-    static JsonObject Report(List<(Controller Controller, GoalTaskResult Result)> results, IReadOnlyList<int> seeds, int size, string planner, string settings, string reward, int? rewardDecodeSteps, int maxSteps)
+    static JsonObject Report(IReadOnlyList<GoalTaskRow> results, string envId, IReadOnlyList<int> seeds, int size, string planner, string settings, string reward, int? rewardDecodeSteps, int maxSteps)
     {
         var controllers = new JsonArray();
         foreach (var (controller, result) in results)
@@ -261,7 +257,7 @@ internal static class PlanCommand
             var success = result.Success;
             controllers.Add(new JsonObject
             {
-                ["controller"] = controller.Name,
+                ["controller"] = controller,
                 ["solved"] = result.Solved,
                 ["tasks"] = result.Runs.Count,
                 ["success_rate"] = success.Mean,
@@ -280,7 +276,7 @@ internal static class PlanCommand
         }
         return new JsonObject
         {
-            ["env"] = GroundTruthEnvironments.ShapesWorldId,
+            ["env"] = envId,
             ["size"] = size,
             ["max_steps"] = maxSteps,
             ["seeds"] = new JsonArray(seeds.Select(s => (JsonNode)s).ToArray()),

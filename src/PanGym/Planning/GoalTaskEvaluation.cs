@@ -37,6 +37,57 @@ public static class GoalTaskEvaluation
         return new GoalTaskResult(runs);
     }
 
+    /// <summary>
+    /// The two rows every comparison has beside a world model: random actions, and <paramref name="planner"/> with the true
+    /// simulator as its model (the ceiling).
+    /// </summary>
+    /// <param name="source">The goal tasks.</param>
+    /// <param name="planner">Makes a fresh planner.</param>
+    /// <param name="plannerName">The planner's name in the row ("cem", "random").</param>
+    /// <param name="seed">Seeds the random baseline.</param>
+    public static IReadOnlyList<GoalTaskController> Baselines(IGoalTaskSource source, Func<IPlanner> planner, string plannerName, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(planner);
+        ArgumentException.ThrowIfNullOrWhiteSpace(plannerName);
+        return
+        [
+            new("random actions", () => new RandomTextPolicy(source.CandidateActions, seed)),
+            new($"{plannerName} + true simulator", () => new MpcAgent(source.TrueModel(), planner(), source.CandidateActions)),
+        ];
+    }
+
+    /// <summary>Runs each controller on the same <paramref name="tasks"/> seeded goal tasks of <paramref name="source"/>, in its real environment.</summary>
+    /// <param name="source">The goal tasks and their environment.</param>
+    /// <param name="controllers">The rows (for example <see cref="Baselines"/> and a planner with a world model).</param>
+    /// <param name="tasks">How many tasks (at least one).</param>
+    /// <param name="maxSteps">The step budget of a task; null for the source's default.</param>
+    /// <param name="firstSeed">The first seed tried (tasks are the solvable seeds from there on).</param>
+    /// <param name="film">Called after each task with the controller's name, the task's index, its frames and its actions; null keeps no frames.</param>
+    /// <param name="progress">Called after each task with the controller's name and its runs so far.</param>
+    public static GoalTaskComparison Compare(IGoalTaskSource source, IReadOnlyList<GoalTaskController> controllers, int tasks, int? maxSteps = null, int firstSeed = 0,
+        Action<string, int, Image[], string[]>? film = null, Action<string, IReadOnlyList<GoalTaskRun>>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(controllers);
+        if (controllers.Count == 0) throw new ArgumentException("Give at least one controller to compare.", nameof(controllers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(tasks, 1);
+        int budget = maxSteps ?? source.DefaultMaxSteps;
+        if (budget < 1) throw new ArgumentOutOfRangeException(nameof(maxSteps), budget, "A task needs at least one step.");
+        var seeds = source.Seeds(tasks, budget, firstSeed);
+        var rows = new List<GoalTaskRow>();
+        foreach (var controller in controllers)
+        {
+            var policy = controller.MakePolicy();
+            var result = Run(policy, source.Environment, seeds, budget,
+                film is null ? null : (index, frames, actions) => film(controller.Name, index, frames, actions),
+                progress is null ? null : runs => progress(controller.Name, runs));
+            (policy as IDisposable)?.Dispose();
+            rows.Add(new GoalTaskRow(controller.Name, result));
+        }
+        return new GoalTaskComparison(source.Name, seeds, budget, rows);
+    }
+
     static GoalTaskRun RunOne(ITextPolicy policy, TimeLimit<Image, string> env, int index, int seed, Action<int, Image[], string[]>? film)
     {
         policy.Reset();

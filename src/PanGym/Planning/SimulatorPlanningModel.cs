@@ -8,27 +8,46 @@ namespace PanGym.Planning;
 /// learned world model can approach; comparing the two separates model error from planner error.
 /// </summary>
 /// <typeparam name="TState">The simulator's state (immutable: transitions return new states).</typeparam>
-/// <param name="transition">The state after an action (for a ground-truth env: <c>(s, a) =&gt; env.Transition(s, env.ParseAction(a))</c>).</param>
-/// <param name="reward">The reward of reaching a state, and whether it ends the episode.</param>
-/// <param name="readState">The true state behind an observation (for a ground-truth env: its <c>info["state"]</c>).</param>
-/// <param name="discount">γ in [0, 1].</param>
-public sealed class SimulatorPlanningModel<TState>(
-    Func<TState, string, TState> transition,
-    Func<TState, StepOutcome> reward,
-    Func<Image, IReadOnlyDictionary<string, object?>, TState> readState,
-    double discount = 1.0) : IPlanningModel
+public sealed class SimulatorPlanningModel<TState> : IPlanningModel
 {
-    readonly Func<TState, string, TState> _transition = transition ?? throw new ArgumentNullException(nameof(transition));
-    readonly Func<TState, StepOutcome> _reward = reward ?? throw new ArgumentNullException(nameof(reward));
-    readonly Func<Image, IReadOnlyDictionary<string, object?>, TState> _readState = readState ?? throw new ArgumentNullException(nameof(readState));
+    readonly Func<TState, string, TState> _transition;
+    readonly Func<TState, string, TState, StepOutcome> _reward;
+    readonly Func<Image, IReadOnlyDictionary<string, object?>, TState> _readState;
     TState? _state;
 
-    /// <summary>γ.</summary>
-    public double Discount { get; } = discount is >= 0 and <= 1 ? discount : throw new ArgumentOutOfRangeException(nameof(discount), discount, "The discount γ must lie in [0, 1].");
+    /// <summary>A model whose reward reads the state reached.</summary>
+    /// <param name="transition">The state after an action (for a ground-truth env: <c>(s, a) =&gt; env.Transition(s, env.ParseAction(a))</c>).</param>
+    /// <param name="reward">The reward of reaching a state, and whether it ends the episode.</param>
+    /// <param name="readState">The true state behind an observation (for a ground-truth env: its <c>info["state"]</c>).</param>
+    /// <param name="discount">γ in [0, 1].</param>
+    public SimulatorPlanningModel(Func<TState, string, TState> transition, Func<TState, StepOutcome> reward,
+        Func<Image, IReadOnlyDictionary<string, object?>, TState> readState, double discount = 1.0)
+        : this(transition, Reached(reward), readState, discount) { }
 
     /// <summary>A model reading the state from <c>info["state"]</c>, as the ground-truth environments report it.</summary>
     public SimulatorPlanningModel(Func<TState, string, TState> transition, Func<TState, StepOutcome> reward, double discount = 1.0)
-        : this(transition, reward, StateFromInfo, discount) { }
+        : this(transition, Reached(reward), StateFromInfo, discount) { }
+
+    /// <summary>
+    /// A model whose reward reads the whole step, the state before, the action and the state after, as
+    /// <c>GroundTruthEnv.ComputeReward(state, action, next)</c> does; the state is read from <c>info["state"]</c> unless
+    /// <paramref name="readState"/> is given.
+    /// </summary>
+    /// <param name="transition">The state after an action.</param>
+    /// <param name="stepReward">The reward of the step (state, action text, next state), and whether it ends the episode.</param>
+    /// <param name="readState">The true state behind an observation; null for <c>info["state"]</c>.</param>
+    /// <param name="discount">γ in [0, 1].</param>
+    public SimulatorPlanningModel(Func<TState, string, TState> transition, Func<TState, string, TState, StepOutcome> stepReward,
+        Func<Image, IReadOnlyDictionary<string, object?>, TState>? readState = null, double discount = 1.0)
+    {
+        _transition = transition ?? throw new ArgumentNullException(nameof(transition));
+        _reward = stepReward ?? throw new ArgumentNullException(nameof(stepReward));
+        _readState = readState ?? StateFromInfo;
+        Discount = discount is >= 0 and <= 1 ? discount : throw new ArgumentOutOfRangeException(nameof(discount), discount, "The discount γ must lie in [0, 1].");
+    }
+
+    /// <summary>γ.</summary>
+    public double Discount { get; }
 
     /// <inheritdoc />
     public void Begin(Image observation, IReadOnlyDictionary<string, object?> info) => _state = _readState(observation, info);
@@ -49,8 +68,9 @@ public sealed class SimulatorPlanningModel<TState>(
             double weight = 1;
             foreach (var action in sequences[b])
             {
-                state = _transition(state, action);
-                var outcome = _reward(state);
+                var next = _transition(state, action);
+                var outcome = _reward(state, action, next);
+                state = next;
                 steps++;
                 returns[b] += weight * outcome.Reward;
                 weight *= Discount;
@@ -58,6 +78,12 @@ public sealed class SimulatorPlanningModel<TState>(
             }
         }
         return new RolloutScores(returns, steps);
+    }
+
+    static Func<TState, string, TState, StepOutcome> Reached(Func<TState, StepOutcome> reward)
+    {
+        ArgumentNullException.ThrowIfNull(reward);
+        return (_, _, next) => reward(next);
     }
 
     static TState StateFromInfo(Image observation, IReadOnlyDictionary<string, object?> info) =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PanGym.Envs;
 using PanGym.WorldModel;
 
 namespace PanGym.Tests.Cli;
@@ -65,10 +66,39 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Matches(@"[+-]\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\]", text);
     }
 
+    static void AddDotWorld(PanGym.DependencyInjection.PanGymBuilder pan) => pan.AddGroundTruthEnvironment(PanGym.Tests.Envs.DotWorld.Spec0,
+        (_, kwargs) => PanGym.Tests.Envs.DotWorld.Create(kwargs), _ => new PanGym.Tests.Envs.DotExploration(),
+        goalTasks: dot => new GroundTruthGoalTasks<PanGym.Tests.Envs.DotState, PanGym.Tests.Envs.DotAction>(dot, name: "DotWorld"));
+
+    [Fact]
+    public void Plans_on_a_registered_environment_that_provides_goal_tasks()
+    {
+        string output = Path.Combine(_folder, "dot");
+        var (code, text, error) = CliRunner.RunWith(AddDotWorld, "plan", "--env", "DotWorld-v0", "--true-model", "--tasks", "3", "--out", output);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("3 DotWorld goal tasks", text);
+        Assert.Contains("cem + true simulator", text);
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "plan.json")))!;
+        Assert.Equal("DotWorld-v0", (string)report["env"]!);
+        Assert.Equal(20, (int)report["max_steps"]!);
+        Assert.Equal(3, (int)report["controllers"]![1]!["solved"]!);
+
+        (code, _, error) = CliRunner.Run("plan", "--env", "DotWorld-v0", "--true-model", "--tasks", "1", "--out", Path.Combine(_folder, "dot2"));
+        Assert.Equal(2, code);
+        Assert.Contains("No environment named \"DotWorld-v0\"", error);
+
+        string checkpoint = Path.Combine(_folder, "model");
+        using (var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 0)) WorldModelCheckpoint.Save(model, checkpoint);
+        (code, _, error) = CliRunner.RunWith(AddDotWorld, "plan", "--env", "DotWorld-v0", "--checkpoint", checkpoint, "--tasks", "1", "--out", Path.Combine(_folder, "dot3"));
+        Assert.Equal(2, code);
+        Assert.Contains("--reward probe needs a probe reward; DotWorld-v0's goal tasks have none", error);
+    }
+
     [Theory]
     [InlineData("needs no checkpoint", "Give the world model", "--tasks", "1")]
     [InlineData("planner", "--planner must be cem or random", "--true-model", "--planner", "greedy")]
-    [InlineData("env", "Goal tasks are defined for ShapesWorld-v0", "--true-model", "--env", "MomentumWorld-v0")]
+    [InlineData("env", "MomentumWorld-v0 has no goal tasks to plan on", "--true-model", "--env", "MomentumWorld-v0")]
     [InlineData("reward", "--reward must be", "--true-model", "--reward", "pixels")]
     [InlineData("tasks", "--tasks must be at least 1", "--true-model", "--tasks", "0")]
     [InlineData("cem settings for random", "are CEM settings", "--true-model", "--planner", "random", "--iterations", "2")]
