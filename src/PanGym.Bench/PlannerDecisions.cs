@@ -7,9 +7,9 @@ using static TorchSharp.torch;
 namespace PanGym.Bench;
 
 /// <summary>
-/// The planners' part of <see cref="WorldModelBenchmark"/>: MPC decisions on ShapesWorld goal task 0 with CEM and random
-/// shooting at their defaults, scored by the latent goal reward and by the probe reward (<c>pangym plan</c>'s default),
-/// each timed after one untimed decision.
+/// The planners' part of <see cref="WorldModelBenchmark"/>: MPC decisions on ShapesWorld goal task 0 with CEM, random
+/// shooting and MPPI at their defaults, and MPPI at TD-MPC2's budget (<see cref="MppiConfig.TdMpc2"/>), scored by the
+/// latent goal reward and by the probe reward (<c>pangym plan</c>'s default), each timed after one untimed decision.
 /// </summary>
 internal static class PlannerDecisions
 {
@@ -19,12 +19,17 @@ internal static class PlannerDecisions
         var cem = CemConfig.Default;
         string cemSettings = $"horizon {cem.Horizon}, population {cem.Population}, elites {cem.EliteCount}, {cem.Iterations} iterations, α {cem.Alpha}";
         string randomSettings = $"horizon {RandomShootingConfig.Default.Horizon}, population {RandomShootingConfig.Default.Population}";
+        string mppiSettings = MppiSettings(MppiConfig.Default), tdMpc2Settings = MppiSettings(MppiConfig.TdMpc2);
+        const string TdMpc2 = "mppi, TD-MPC2 budget";
         var rows = new List<PlannerTiming>();
         foreach (var (name, planner, settings, rewardName, reward) in new (string, IPlanner, string, string, IImaginedReward)[]
         {
             ("cem", new CemPlanner(), cemSettings, "latent goal", goal),
             ("random", new RandomShootingPlanner(), randomSettings, "latent goal", goal),
             ("cem", new CemPlanner(), cemSettings, $"probe, decode K = {probeSampling.Steps} (plan's default)", ShapesWorldGoalTasks.ProbeDistanceReward(env, startInfo)),
+            ("mppi", new MppiPlanner(), mppiSettings, "latent goal", goal),
+            (TdMpc2, new MppiPlanner(MppiConfig.TdMpc2), tdMpc2Settings, "latent goal", goal),
+            (TdMpc2, new MppiPlanner(MppiConfig.TdMpc2), tdMpc2Settings, $"probe, decode K = {probeSampling.Steps} (plan's default)", ShapesWorldGoalTasks.ProbeDistanceReward(env, startInfo)),
         })
         {
             var times = new List<double>();
@@ -47,4 +52,8 @@ internal static class PlannerDecisions
         }
         return rows;
     }
+
+    static string MppiSettings(MppiConfig config) =>
+        $"horizon {config.Horizon}, population {config.Population}, {config.Iterations} iterations, λ {config.Temperature}, " +
+        $"{(config.Elites is int k ? $"best {k}" : "all")} weighted, α {config.Alpha}";
 }

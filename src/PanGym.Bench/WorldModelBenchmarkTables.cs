@@ -35,8 +35,7 @@ public static class WorldModelBenchmarkTables
         foreach (var row in result.Planners)
             planners.AddRow(row.Planner, row.Reward, row.MeanSeconds.ToString("F3", _invariant), row.MaxSeconds.ToString("F3", _invariant),
                 (1 / row.MeanSeconds).ToString("F2", _invariant), row.SequencesPerDecision.ToString(_invariant), row.RowsComputedPerDecision.ToString(_invariant));
-        string Settings(string planner) => result.Planners.FirstOrDefault(row => row.Planner == planner)?.Settings ?? "-";
-        planners.Caption($"cem: {Settings("cem")}; random: {Settings("random")}");
+        planners.Caption(string.Join("; ", result.Planners.DistinctBy(row => row.Planner).Select(row => $"{row.Planner}: {row.Settings}")));
         console.Write(planners);
         console.WriteLine("Times are the fastest of repeated runs within ~1 s each (the least disturbed by other processes); one-at-a-time imagination at large B runs once. " +
             "GFLOP/s counts the dynamics' matrix products (projections, MLP, attention over every key of the new turn, state projections). " +

@@ -36,15 +36,22 @@ internal static class PlanCommand
         var checkpointOption = new Option<DirectoryInfo?>("--checkpoint") { Description = "A world-model checkpoint folder or a training output folder; needed unless --true-model." };
         var envOption = new Option<string>("--env") { Description = "Environment of the goal tasks: any registered one that has goal tasks (ShapesWorld-v0).", DefaultValueFactory = _ => GroundTruthEnvironments.ShapesWorldId };
         var tasksOption = new Option<int>("--tasks") { Description = "Seeded goal tasks to run.", DefaultValueFactory = _ => 50 };
-        var plannerOption = new Option<string>("--planner") { Description = "cem or random (random shooting).", DefaultValueFactory = _ => "cem" };
+        var plannerOption = new Option<string>("--planner") { Description = "cem, mppi (model-predictive path integral) or random (random shooting).", DefaultValueFactory = _ => "cem" };
+        var budgetOption = new Option<string>("--budget")
+        {
+            Description = "Planning budget: default (horizon 3, 32 × 3 iterations), planet (PlaNet's 1,000 candidates × 10 iterations, horizon 12) or tdmpc2 " +
+                "(TD-MPC2's 512 samples × 6 iterations, horizon 3, with its MPPI settings); the options below override single values.",
+            DefaultValueFactory = _ => "default",
+        };
+        var temperatureOption = new Option<double?>("--temperature") { Description = $"MPPI temperature λ (default {MppiConfig.Default.Temperature}; tdmpc2 {MppiConfig.TdMpc2.Temperature})." };
         var trueModelOption = new Option<bool>("--true-model") { Description = "Plan with the true simulator only (no world model; the checkpoint, if given, only imagines the video)." };
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder: plan.json and the episode video.", Required = true };
         var maxStepsOption = new Option<int?>("--max-steps") { Description = $"Step budget of a task (default: the environment's; ShapesWorld {ShapesWorldGoalTasks.DefaultMaxSteps})." };
         var horizonOption = new Option<int?>("--horizon") { Description = $"Planning horizon (default {CemConfig.Default.Horizon})." };
         var populationOption = new Option<int?>("--population") { Description = $"Sequences per iteration (default: CEM {CemConfig.Default.Population}, random shooting {RandomShootingConfig.Default.Population})." };
-        var iterationsOption = new Option<int?>("--iterations") { Description = $"CEM iterations (default {CemConfig.Default.Iterations})." };
+        var iterationsOption = new Option<int?>("--iterations") { Description = $"CEM or MPPI iterations (default {CemConfig.Default.Iterations})." };
         var eliteOption = new Option<double?>("--elite-fraction") { Description = $"CEM elite fraction (default {CemConfig.Default.EliteFraction})." };
-        var alphaOption = new Option<double?>("--alpha") { Description = $"CEM smoothing α (default {CemConfig.Default.Alpha})." };
+        var alphaOption = new Option<double?>("--alpha") { Description = $"CEM or MPPI smoothing α (default {CemConfig.Default.Alpha})." };
         var rewardOption = new Option<string>("--reward")
         {
             Description = "World-model reward: probe (decode each imagined frame with --decode-steps and probe the target's distance from the goal), " +
@@ -68,9 +75,9 @@ internal static class PlanCommand
                 "and print each policy's imagined and real returns, their paired gap and the success rates.",
         };
 
-        var command = new Command("plan", "Plan on seeded goal tasks (ShapesWorld's by default) with MPC (CEM or random shooting) and report success beside random actions and the true simulator.")
+        var command = new Command("plan", "Plan on seeded goal tasks (ShapesWorld's by default) with MPC (CEM, MPPI or random shooting) and report success beside random actions and the true simulator.")
         {
-            checkpointOption, envOption, tasksOption, plannerOption, trueModelOption, outOption, maxStepsOption, horizonOption, populationOption,
+            checkpointOption, envOption, tasksOption, plannerOption, budgetOption, temperatureOption, trueModelOption, outOption, maxStepsOption, horizonOption, populationOption,
             iterationsOption, eliteOption, alphaOption, rewardOption, decodeStepsOption, videoTaskOption, formatOption, seedOption, threadsOption, sizeOption, imaginationOption,
         };
         command.SetAction(parse =>
@@ -80,7 +87,6 @@ internal static class PlanCommand
             string envId = registry.Spec(parse.GetValue(envOption)!).Id;
             using (var unsized = registry.Make(envId)) goalTaskRegistry.GoalTasksFor(unsized).Dispose();
             string plannerName = parse.GetValue(plannerOption)!.ToLowerInvariant();
-            if (plannerName is not ("cem" or "random")) throw new ArgumentException($"--planner must be cem or random, got \"{parse.GetValue(plannerOption)}\".");
             string rewardName = parse.GetValue(rewardOption)!.ToLowerInvariant();
             if (rewardName is not ("latent" or "latent-probe" or "probe"))
                 throw new ArgumentException($"--reward must be latent, latent-probe or probe, got \"{parse.GetValue(rewardOption)}\".");
@@ -96,8 +102,8 @@ internal static class PlanCommand
             bool trueModelOnly = parse.GetValue(trueModelOption);
             var checkpoint = parse.GetValue(checkpointOption);
             if (checkpoint is null && !trueModelOnly) throw new ArgumentException("Give the world model: --checkpoint <folder>, or plan with the true simulator alone: --true-model.");
-            var planner = PlannerFactory(plannerName, parse.GetValue(horizonOption), parse.GetValue(populationOption), parse.GetValue(iterationsOption),
-                parse.GetValue(eliteOption), parse.GetValue(alphaOption), seed);
+            var planner = PlannerChoice.Factory(plannerName, parse.GetValue(budgetOption)!.ToLowerInvariant(), parse.GetValue(horizonOption), parse.GetValue(populationOption),
+                parse.GetValue(iterationsOption), parse.GetValue(eliteOption), parse.GetValue(alphaOption), parse.GetValue(temperatureOption), seed);
             string outFolder = parse.GetValue(outOption)!.FullName;
             if (File.Exists(outFolder)) throw new IOException($"--out {outFolder} is a file; give a folder.");
 
@@ -133,7 +139,7 @@ internal static class PlanCommand
                     new ImaginationOptions(rollout: new RolloutOptions(sampling: sampling), seed: seed));
                 controllers.Add(new($"{plannerName} + world model ({rewardName} reward)", () => new MpcAgent(planning, planner(), source.CandidateActions)));
             }
-            console.MarkupLine(Markup.Escape($"{taskCount} {source.Name} goal tasks ({size}×{size}, seeds from {seed}, solvable within {maxSteps} steps), planner {plannerName}: {Describe(planner())}"));
+            console.MarkupLine(Markup.Escape($"{taskCount} {source.Name} goal tasks ({size}×{size}, seeds from {seed}, solvable within {maxSteps} steps), planner {plannerName}: {PlannerChoice.Describe(planner())}"));
 
             GoalTaskComparison comparison = null!;
             Image[]? filmedFrames = null;
@@ -162,7 +168,7 @@ internal static class PlanCommand
             latentProbe?.Dispose();
             Directory.CreateDirectory(outFolder);
             string jsonPath = Path.Combine(outFolder, "plan.json");
-            AtomicFile.WriteAllText(jsonPath, Report(comparison.Rows, envId, seeds, size, plannerName, Describe(planner()), rewardName, rewardName == "probe" ? sampling.Steps : null, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(jsonPath, Report(comparison.Rows, envId, seeds, size, plannerName, PlannerChoice.Describe(planner()), rewardName, rewardName == "probe" ? sampling.Steps : null, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             console.WriteLine($"results: {jsonPath}");
             if (filmedFrames is not null)
             {
@@ -210,29 +216,6 @@ internal static class PlanCommand
             "so random actions draw the same actions in both worlds.");
         console.Write(table);
     }
-
-    static Func<IPlanner> PlannerFactory(string name, int? horizon, int? population, int? iterations, double? eliteFraction, double? alpha, int seed)
-    {
-        if (name == "random")
-        {
-            if (iterations is not null || eliteFraction is not null || alpha is not null)
-                throw new ArgumentException("--iterations, --elite-fraction and --alpha are CEM settings; random shooting takes --horizon and --population.");
-            var defaults = RandomShootingConfig.Default;
-            var config = new RandomShootingConfig(horizon ?? defaults.Horizon, population ?? defaults.Population, seed);
-            return () => new RandomShootingPlanner(config);
-        }
-        var cem = CemConfig.Default;
-        var settings = new CemConfig(horizon ?? cem.Horizon, population ?? cem.Population, eliteFraction ?? cem.EliteFraction, iterations ?? cem.Iterations,
-            alpha ?? cem.Alpha, seed: seed);
-        return () => new CemPlanner(settings);
-    }
-
-    static string Describe(IPlanner planner) => planner switch
-    {
-        CemPlanner cem => $"horizon {cem.Config.Horizon}, population {cem.Config.Population}, {cem.Config.EliteCount} elites, {cem.Config.Iterations} iterations, α {cem.Config.Alpha.ToString(_invariant)}, warm start {cem.Config.WarmStart}",
-        RandomShootingPlanner random => $"horizon {random.Config.Horizon}, population {random.Config.Population}",
-        _ => planner.GetType().Name,
-    };
 
     static Table SuccessTable(IReadOnlyList<GoalTaskRow> results, int maxSteps)
     {

@@ -15,7 +15,9 @@ namespace PanGym.Imagination;
 /// CEM distribution draws many identical sequences. Each row's result is what imagining its sequence alone gives (exactly
 /// so when decoding is deterministic: temperature 0 and no context noise, as <see cref="ImaginationOptions.DefaultRollout"/>).</para>
 /// <para>Cost per step: one engine step over the rows (a turn of tokens each, attending to the shared past plus the
-/// branch; a decode when the closed loop or the reward needs frames) and one branch copy of the KV cache. Rows go through
+/// branch; a decode when the closed loop or the reward needs frames) and one branch copy of the KV cache. The last step
+/// skips what only a next step would read: the closed loop's re-encoding, and its decode when neither the reward nor
+/// <see cref="ImaginationOptions.KeepFrames"/> reads frames. Rows go through
 /// in passes of at most <see cref="ImaginationOptions.MaxRowsPerPass"/>: on a CPU a pass of a few dozen rows already runs
 /// the matrix products near their peak, and larger ones only grow the working set (measured slower per row).</para>
 /// </remarks>
@@ -84,7 +86,7 @@ public sealed class BatchedImagination
                     using var passScope = NewDisposeScope();
                     var block = blocks[blockIndex];
                     var branch = block.Trajectories.Select([.. rows.Select(row => parents[row] - block.Offset)], window);
-                    var imagined = Engine.Step(branch, [.. rows.Select(row => actions[row])], generator, framesWanted) with { Step = step };
+                    var imagined = Engine.StepRows(branch, [.. rows.Select(row => actions[row])], generator, framesWanted, nextStateRead: step + 1 < horizon) with { Step = step };
                     var scores = reward.Evaluate(imagined);
                     if (scores.Count != rows.Length)
                         throw new InvalidOperationException($"The reward returned {scores.Count} rewards for {rows.Length} imagined rows.");

@@ -50,7 +50,15 @@ public sealed class ImaginationEngine(PanWorldModel model, RolloutOptions? optio
     /// <param name="actions">One action per trajectory.</param>
     /// <param name="generator">Source of the decoder's noise; null for torch's default generator.</param>
     /// <param name="framesWanted">Decode even without the closed loop (a reward that reads frames, a video).</param>
-    public ImaginedStep Step(ImaginedTrajectories trajectories, IReadOnlyList<string> actions, Generator? generator, bool framesWanted = true)
+    public ImaginedStep Step(ImaginedTrajectories trajectories, IReadOnlyList<string> actions, Generator? generator, bool framesWanted = true) =>
+        StepRows(trajectories, actions, generator, framesWanted, nextStateRead: true);
+
+    /// <summary>
+    /// <see cref="Step"/>, where <paramref name="nextStateRead"/> false says that nothing will read the trajectories' next
+    /// state (a rollout's last step): the closed loop then neither decodes (unless <paramref name="framesWanted"/>) nor
+    /// re-encodes, and the state kept is ŝ_{t+1}. The returned step is the same.
+    /// </summary>
+    internal ImaginedStep StepRows(ImaginedTrajectories trajectories, IReadOnlyList<string> actions, Generator? generator, bool framesWanted, bool nextStateRead)
     {
         ArgumentNullException.ThrowIfNull(trajectories);
         using var noGrad = no_grad();
@@ -58,13 +66,13 @@ public sealed class ImaginationEngine(PanWorldModel model, RolloutOptions? optio
         int step = trajectories.Steps;
         var predicted = Model.PredictNext(trajectories.History, trajectories.State, actions);
         Tensor? frame = null;
-        if (Decodes(framesWanted))
+        if (nextStateRead ? Decodes(framesWanted) : framesWanted)
         {
             var current = trajectories.Frame ?? throw new InvalidOperationException("These trajectories hold no frame to decode from.");
             frame = Model.Decode(predicted, current, Options.Sampling, generator);
             if (Options.Palette is { } palette) frame = palette.Snap(frame);
         }
-        var next = Options.ClosedLoop == ClosedLoop.Reencode ? Model.Encode(frame!) : predicted;
+        var next = Options.ClosedLoop == ClosedLoop.Reencode && nextStateRead ? Model.Encode(frame!) : predicted;
         trajectories.Advance(next, frame);
         return new ImaginedStep(predicted.MoveToOuterDisposeScope(), frame?.MoveToOuterDisposeScope(), [.. actions], step);
     }

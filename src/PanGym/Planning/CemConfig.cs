@@ -46,6 +46,19 @@ public sealed record CemConfig
     /// <summary>Horizon 3, population 32, elite fraction 0.1, 3 iterations, α = 0.1, warm start (see the remarks for where they come from).</summary>
     public static CemConfig Default { get; } = new();
 
+    /// <summary>
+    /// PlaNet's planner (Hafner et al. 2019, "Learning Latent Dynamics for Planning from Pixels", §3 and its appendix):
+    /// horizon 12, 1,000 candidates, refit to the best 100 (elite fraction 0.1) over 10 iterations, the belief refit
+    /// outright (α = 0) and reset at every decision (no warm start).
+    /// </summary>
+    public static CemConfig PlaNet { get; } = new(horizon: 12, population: 1000, eliteFraction: 0.1, iterations: 10, alpha: 0, warmStart: false);
+
+    /// <summary>
+    /// TD-MPC2's planning budget (Hansen et al. 2024, its config.yaml: horizon 3, 512 samples, 6 iterations, 64 elites,
+    /// i.e. an elite fraction of 0.125, no momentum) with CEM's refit in place of its weighted one (<see cref="MppiConfig.TdMpc2"/>).
+    /// </summary>
+    public static CemConfig TdMpc2 { get; } = new(horizon: 3, population: 512, eliteFraction: 0.125, iterations: 6, alpha: 0);
+
     /// <summary>Actions per sequence H.</summary>
     public int Horizon { get; }
 

@@ -24,6 +24,12 @@ public sealed record RandomShootingConfig
     /// <summary>Horizon 3, 96 sequences: the budget of <see cref="CemConfig.Default"/>.</summary>
     public static RandomShootingConfig Default { get; } = new();
 
+    /// <summary>PlaNet's budget (Hafner et al. 2019, §3): 10 iterations of 1,000 candidates over horizon 12, drawn at once: 10,000 sequences.</summary>
+    public static RandomShootingConfig PlaNet { get; } = new(horizon: 12, population: 10_000);
+
+    /// <summary>TD-MPC2's budget (Hansen et al. 2024, its config.yaml): 6 iterations of 512 samples over horizon 3, drawn at once: 3,072 sequences.</summary>
+    public static RandomShootingConfig TdMpc2 { get; } = new(horizon: 3, population: 3072);
+
     /// <summary>Actions per sequence.</summary>
     public int Horizon { get; }
 

@@ -12,6 +12,12 @@ namespace PanGym.Planning;
 /// that trajectory. The reward is an <see cref="IImaginedReward"/>, fixed or made per episode (for example the latent of the
 /// episode's goal frame). Owns native memory: dispose it.
 /// </summary>
+/// <remarks>
+/// When decoding is deterministic (sampling temperature 0, as <see cref="ImaginationOptions.DefaultRollout"/>), a sequence's
+/// return depends only on the sequence and the root, so <see cref="Score"/> keeps the returns it has computed until the
+/// root moves (<see cref="Begin"/>, <see cref="Advance"/>) and imagines only sequences it has not scored from this root:
+/// the later iterations of CEM and MPPI, whose distributions have sharpened, draw many sequences scored before.
+/// </remarks>
 public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
 {
     readonly PanWorldModel _model;
@@ -19,6 +25,7 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     readonly bool _ownsRewards;
     readonly BatchedImagination _imagination;
     readonly ImaginationEngine _follower;
+    readonly Dictionary<string, double> _returns = new(StringComparer.Ordinal);
     ImaginedTrajectories? _episode;
     IImaginedReward? _reward;
 
@@ -63,6 +70,9 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     /// <summary>The current episode's reward (null before <see cref="Begin"/>).</summary>
     public IImaginedReward? Reward => _reward;
 
+    /// <summary>Whether <see cref="Score"/> reuses the returns of sequences already scored from the current root (when decoding is deterministic).</summary>
+    public bool ReusesReturns => _imagination.Options.Rollout.Sampling.Temperature == 0;
+
     /// <summary>Turns in the root history.</summary>
     public int HistoryTurns => _episode?.History.Turns ?? 0;
 
@@ -84,6 +94,7 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(observation);
         var episode = _episode ?? throw new InvalidOperationException("WorldModelPlanningModel.Advance before Begin: start following an episode first.");
+        _returns.Clear();
         using var scope = NewDisposeScope();
         _follower.Observe(episode, [action], _model.ToModelPixels([observation]));
     }
@@ -91,8 +102,25 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     /// <inheritdoc />
     public RolloutScores Score(IReadOnlyList<IReadOnlyList<string>> sequences)
     {
-        using var result = Imagine(sequences);
-        return new RolloutScores(result.Returns, result.ComputedSteps);
+        ArgumentNullException.ThrowIfNull(sequences);
+        if (!ReusesReturns)
+        {
+            using var all = Imagine(sequences);
+            return new RolloutScores(all.Returns, all.ComputedSteps);
+        }
+        var keys = sequences.Select(Key).ToArray();
+        var fresh = new List<int>();
+        var pending = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < keys.Length; i++)
+            if (!_returns.ContainsKey(keys[i]) && pending.Add(keys[i])) fresh.Add(i);
+        int computed = 0;
+        if (fresh.Count > 0)
+        {
+            using var result = Imagine([.. fresh.Select(i => sequences[i])]);
+            for (int j = 0; j < fresh.Count; j++) _returns[keys[fresh[j]]] = result.Returns[j];
+            computed = result.ComputedSteps;
+        }
+        return new RolloutScores([.. keys.Select(key => _returns[key])], computed);
     }
 
     /// <summary>The full imagination of <paramref name="sequences"/> from the current state (rewards, lengths, and latents or frames when the options keep them).</summary>
@@ -105,8 +133,15 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     /// <inheritdoc />
     public void Dispose() => ReleaseEpisode();
 
+    static string Key(IReadOnlyList<string> sequence)
+    {
+        ArgumentNullException.ThrowIfNull(sequence);
+        return string.Concat(sequence.Select(action => $"{action.Length}:{action}"));
+    }
+
     void ReleaseEpisode()
     {
+        _returns.Clear();
         _episode?.Dispose();
         if (_ownsRewards && _reward is IDisposable disposable) disposable.Dispose();
         (_episode, _reward) = (null, null);

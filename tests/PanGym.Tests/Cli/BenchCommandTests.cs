@@ -28,8 +28,10 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal([1, 3], figures["imagination"]!.AsArray().Select(row => (int)row!["batch"]!));
         Assert.All(figures["imagination"]!.AsArray(), row => Assert.True((double)row!["batched_steps_per_s"]! > 0));
         Assert.All(figures["imagination"]!.AsArray(), row => Assert.True((double)row!["speedup_at_matmul_peak"]! > 0));
-        Assert.Equal(["cem", "random", "cem"], figures["planners"]!.AsArray().Select(row => (string)row!["planner"]!));
-        Assert.Equal(["latent goal", "latent goal", "probe, decode K = 1 (plan's default)"], figures["planners"]!.AsArray().Select(row => (string)row!["reward"]!));
+        Assert.Equal(["cem", "random", "cem", "mppi", "mppi, TD-MPC2 budget", "mppi, TD-MPC2 budget"], figures["planners"]!.AsArray().Select(row => (string)row!["planner"]!));
+        Assert.Equal(["latent goal", "latent goal", "probe, decode K = 1 (plan's default)", "latent goal", "latent goal", "probe, decode K = 1 (plan's default)"],
+            figures["planners"]!.AsArray().Select(row => (string)row!["reward"]!));
+        Assert.Contains("mppi, TD-MPC2 budget: horizon 3, population 512, 6 iterations, λ 2, best 64 weighted", text);
     }
 
     [Fact]

@@ -27,6 +27,19 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     [Fact]
+    public void Plans_with_mppi_at_td_mpc2_s_budget_with_single_settings_overridden()
+    {
+        string output = Path.Combine(_folder, "mppi");
+        var (code, text, error) = CliRunner.Run("plan", "--true-model", "--tasks", "1", "--max-steps", "4", "--planner", "mppi", "--budget", "tdmpc2",
+            "--population", "16", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains("mppi + true simulator", text);
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "plan.json")))!;
+        Assert.Equal("mppi", (string)report["planner"]!);
+        Assert.Equal("horizon 3, population 16, 6 iterations, λ 2, best 16 weighted, α 0, warm start True", (string)report["planner_settings"]!);
+    }
+
+    [Fact]
     public void Plans_with_a_world_model_checkpoint_and_films_the_episode_beside_its_imagination()
     {
         string checkpoint = Path.Combine(_folder, "model");
@@ -97,11 +110,15 @@ public sealed class PlanCommandTests : IDisposable
 
     [Theory]
     [InlineData("needs no checkpoint", "Give the world model", "--tasks", "1")]
-    [InlineData("planner", "--planner must be cem or random", "--true-model", "--planner", "greedy")]
+    [InlineData("planner", "--planner must be cem, mppi or random", "--true-model", "--planner", "greedy")]
+    [InlineData("budget", "--budget must be default, planet", "--true-model", "--budget", "huge")]
+    [InlineData("cem settings for mppi", "--elite-fraction is a CEM setting", "--true-model", "--planner", "mppi", "--elite-fraction", "0.2")]
+    [InlineData("mppi settings for cem", "--temperature is an MPPI setting", "--true-model", "--temperature", "0.5")]
+    [InlineData("mppi temperature", "temperature λ must be a finite number above 0", "--true-model", "--planner", "mppi", "--temperature", "0")]
     [InlineData("env", "MomentumWorld-v0 has no goal tasks to plan on", "--true-model", "--env", "MomentumWorld-v0")]
     [InlineData("reward", "--reward must be", "--true-model", "--reward", "pixels")]
     [InlineData("tasks", "--tasks must be at least 1", "--true-model", "--tasks", "0")]
-    [InlineData("cem settings for random", "are CEM settings", "--true-model", "--planner", "random", "--iterations", "2")]
+    [InlineData("cem settings for random", "are CEM and MPPI settings", "--true-model", "--planner", "random", "--iterations", "2")]
     public void Bad_input_is_refused_with_a_clear_message(string _, string message, params string[] args)
     {
         var (code, _, error) = CliRunner.Run(["plan", .. args, "--out", Path.Combine(_folder, "bad")]);

@@ -67,6 +67,54 @@ public sealed class MpcAgentTests
     }
 
     [Fact]
+    public void The_world_model_reuses_the_returns_of_sequences_scored_from_the_same_root_until_the_episode_moves()
+    {
+        using var model = TinyWorld.Model(seed: 2);
+        using var shapes = new ShapesWorld(ShapesWorldConfig.Small);
+        using var planning = new WorldModelPlanningModel(model,
+            (_, info) => ShapesWorldGoalTasks.ProbeDistanceReward(shapes, info));
+        using var fresh = new WorldModelPlanningModel(model, (_, info) => ShapesWorldGoalTasks.ProbeDistanceReward(shapes, info));
+        var (observation, info) = shapes.Reset(seed: 3);
+        planning.Begin(observation, info);
+        fresh.Begin(observation, info);
+        IReadOnlyList<string>[] first = [["wait", "wait"], ["move the red circle left", "wait"]];
+        IReadOnlyList<string>[] second = [["move the red circle left", "wait"], ["wait", "move the red circle up"], ["wait", "wait"]];
+
+        Assert.True(planning.ReusesReturns);
+        var a = planning.Score(first);
+        var b = planning.Score(second);
+
+        Assert.Equal(4, a.ComputedSteps);
+        Assert.Equal(2, b.ComputedSteps);   // only the new sequence, both steps: prefixes are not kept across calls
+        Assert.Equal(a.Returns[1], b.Returns[0]);
+        Assert.Equal(a.Returns[0], b.Returns[2]);
+        var alone = fresh.Score(second);
+        for (int i = 0; i < 3; i++) Assert.Equal(alone.Returns[i], b.Returns[i], 5);
+
+        var (next, _, _, _, nextInfo) = shapes.Step("wait");
+        planning.Advance("wait", next, nextInfo);
+        Assert.Equal(4, planning.Score(first).ComputedSteps);
+    }
+
+    [Fact]
+    public void Mpc_with_mppi_plans_with_the_world_model()
+    {
+        using var model = TinyWorld.Model(seed: 2);
+        using var shapes = new ShapesWorld(ShapesWorldConfig.Small);
+        using var planning = new WorldModelPlanningModel(model, (_, info) => ShapesWorldGoalTasks.ProbeDistanceReward(shapes, info));
+        var agent = new MpcAgent(planning, new MppiPlanner(new MppiConfig(horizon: 2, population: 12, iterations: 3, elites: 4)), ShapesWorldAction.Candidates);
+        var (observation, info) = shapes.Reset(seed: 3);
+        for (int step = 0; step < 2; step++)
+        {
+            var action = agent.Act(observation, info);
+            Assert.Contains(action, ShapesWorldAction.Candidates);
+            Assert.Equal(36, agent.LastPlan!.SequencesScored);
+            Assert.True(agent.LastPlan.ComputedSteps <= 36 * 2);
+            (observation, _, _, _, info) = shapes.Step(action);
+        }
+    }
+
+    [Fact]
     public void The_true_simulator_reads_the_state_from_the_info()
     {
         using var shapes = new ShapesWorld(ShapesWorldConfig.Small);
