@@ -45,17 +45,15 @@ internal static class PlanCommand
         var iterationsOption = new Option<int?>("--iterations") { Description = $"CEM iterations (default {CemConfig.Default.Iterations})." };
         var eliteOption = new Option<double?>("--elite-fraction") { Description = $"CEM elite fraction (default {CemConfig.Default.EliteFraction})." };
         var alphaOption = new Option<double?>("--alpha") { Description = $"CEM smoothing α (default {CemConfig.Default.Alpha})." };
-        var rewardOption = new Option<string>("--reward")
-        {
-            Description = "World-model reward: probe (decode each imagined frame with --decode-steps and probe the target's distance from the goal), " +
-                "latent (distance to the goal frame's latent) or latent-probe (the target's position read out of the latent by a linear probe fitted on " +
-                "encoded frames). The latent rewards skip decoding but guide the planner poorly (see README).",
-            DefaultValueFactory = _ => "probe",
-        };
+        var rewardOption = new Option<string>("--reward") { Description = PlanRewards.Description, DefaultValueFactory = _ => "auto" };
         var decodeStepsOption = new Option<int>("--decode-steps")
         {
             Description = "K, solver steps per imagined frame that the probe reward decodes; one step finds the target as well as four, in a third of the time.",
             DefaultValueFactory = _ => DefaultRewardDecodeSteps,
+        };
+        var paletteOption = new Option<bool?>("--palette")
+        {
+            Description = "Snap each imagined frame to the start frame's flat colours (off when it has more than 32); default on for the multiscale and pixel rewards.",
         };
         var videoTaskOption = new Option<int>("--video-task") { Description = "Index of the task whose episode is filmed.", DefaultValueFactory = _ => 0 };
         var formatOption = new Option<string>("--format") { Description = "Video format: gif or mp4.", DefaultValueFactory = _ => "gif" };
@@ -71,7 +69,7 @@ internal static class PlanCommand
         var command = new Command("plan", "Plan on seeded ShapesWorld goal tasks with MPC (CEM or random shooting) and report success beside random actions and the true simulator.")
         {
             checkpointOption, envOption, tasksOption, plannerOption, trueModelOption, outOption, maxStepsOption, horizonOption, populationOption,
-            iterationsOption, eliteOption, alphaOption, rewardOption, decodeStepsOption, videoTaskOption, formatOption, seedOption, threadsOption, sizeOption, imaginationOption,
+            iterationsOption, eliteOption, alphaOption, rewardOption, decodeStepsOption, paletteOption, videoTaskOption, formatOption, seedOption, threadsOption, sizeOption, imaginationOption,
         };
         command.SetAction(parse =>
         {
@@ -81,9 +79,9 @@ internal static class PlanCommand
                 throw new ArgumentException($"Goal tasks are defined for {GroundTruthEnvironments.ShapesWorldId}; got {envId}.");
             string plannerName = parse.GetValue(plannerOption)!.ToLowerInvariant();
             if (plannerName is not ("cem" or "random")) throw new ArgumentException($"--planner must be cem or random, got \"{parse.GetValue(plannerOption)}\".");
-            string rewardName = parse.GetValue(rewardOption)!.ToLowerInvariant();
-            if (rewardName is not ("latent" or "latent-probe" or "probe"))
-                throw new ArgumentException($"--reward must be latent, latent-probe or probe, got \"{parse.GetValue(rewardOption)}\".");
+            string rewardName = PlanRewards.Parse(parse.GetValue(rewardOption)!, probeAvailable: true);
+            bool readsFrames = PlanRewards.ReadsFrames(rewardName);
+            bool palette = parse.GetValue(paletteOption) ?? rewardName is GoalImageRewards.MultiScale or "pixel";
             int taskCount = parse.GetValue(tasksOption), maxSteps = parse.GetValue(maxStepsOption), videoTask = parse.GetValue(videoTaskOption), seed = parse.GetValue(seedOption);
             if (taskCount < 1) throw new ArgumentException($"--tasks must be at least 1, got {taskCount}.");
             if (maxSteps < 1) throw new ArgumentException($"--max-steps must be at least 1, got {maxSteps}.");
@@ -124,14 +122,9 @@ internal static class PlanCommand
                     latentProbe = ShapesWorldLatentProbe.Fit(model!, config);
                     console.MarkupLine(Markup.Escape($"latent probe: shape centres read out of the latents with {latentProbe.HeldOutRmse.ToString("F2", _invariant)} px RMSE on held-out frames"));
                 }
-                var planning = new WorldModelPlanningModel(model!, (_, info) => rewardName switch
-                    {
-                        "latent" => LatentGoalReward.FromImage(model!, ShapesWorldGoalTasks.GoalFrame(env, info)),
-                        "latent-probe" => latentProbe!.GoalReward(info),
-                        _ => ShapesWorldGoalTasks.ProbeDistanceReward(env, info),
-                    },
-                    new ImaginationOptions(rollout: new RolloutOptions(sampling: sampling), seed: seed));
-                controllers.Add(new($"{plannerName} + world model ({rewardName} reward)", () => new MpcAgent(planning, planner(), ShapesWorldAction.Candidates), planning));
+                var planning = new WorldModelPlanningModel(model!, (_, info) => PlanRewards.Create(rewardName, model!, env, info, latentProbe),
+                    new ImaginationOptions(rollout: new RolloutOptions(sampling: sampling), seed: seed), paletteFromStart: palette);
+                controllers.Add(new($"{plannerName} + world model ({rewardName} reward{(palette ? ", palette" : "")})", () => new MpcAgent(planning, planner(), ShapesWorldAction.Candidates), planning));
             }
             console.MarkupLine(Markup.Escape($"{taskCount} ShapesWorld goal tasks ({size}×{size}, seeds from {seed}, solvable within {maxSteps} steps), planner {plannerName}: {Describe(planner())}"));
 
@@ -165,7 +158,7 @@ internal static class PlanCommand
             latentProbe?.Dispose();
             Directory.CreateDirectory(outFolder);
             string jsonPath = Path.Combine(outFolder, "plan.json");
-            AtomicFile.WriteAllText(jsonPath, Report(results, seeds, size, plannerName, Describe(planner()), rewardName, rewardName == "probe" ? sampling.Steps : null, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(jsonPath, Report(results, seeds, size, plannerName, Describe(planner()), rewardName, readsFrames ? sampling.Steps : null, palette, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             console.WriteLine($"results: {jsonPath}");
             if (filmedFrames is not null)
             {
@@ -253,7 +246,7 @@ internal static class PlanCommand
         return table;
     }
 
-    static JsonObject Report(List<(Controller Controller, GoalTaskResult Result)> results, IReadOnlyList<int> seeds, int size, string planner, string settings, string reward, int? rewardDecodeSteps, int maxSteps)
+    static JsonObject Report(List<(Controller Controller, GoalTaskResult Result)> results, IReadOnlyList<int> seeds, int size, string planner, string settings, string reward, int? rewardDecodeSteps, bool palette, int maxSteps)
     {
         var controllers = new JsonArray();
         foreach (var (controller, result) in results)
@@ -288,6 +281,7 @@ internal static class PlanCommand
             ["planner_settings"] = settings,
             ["world_model_reward"] = reward,
             ["reward_decode_steps"] = rewardDecodeSteps,
+            ["palette"] = palette,
             ["controllers"] = controllers,
         };
     }

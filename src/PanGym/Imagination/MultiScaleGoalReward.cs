@@ -1,0 +1,131 @@
+using PanGym.Gym;
+using PanGym.WorldModel;
+using static TorchSharp.torch;
+
+namespace PanGym.Imagination;
+
+/// <summary>
+/// Goal-image similarity that needs no probe: the distance of a decoded frame to a goal frame, summed over a pyramid of
+/// Gaussian blurs. A plain pixel distance stops changing once an object and its place in the goal no longer overlap;
+/// blurred at scale σ, the two differ by blobs that still overlap up to a few σ apart, so the coarse scales fall
+/// smoothly as an object approaches its goal from anywhere on the canvas and the fine ones settle the last pixels.
+/// Each scale is divided by the energy a blurred single pixel keeps, so every scale counts a small object alike.
+/// </summary>
+/// <remarks>Reads frames, so every imagined step pays for decoding. Nothing in it knows the world's colours or shapes.</remarks>
+public sealed class MultiScaleGoalReward : GoalDistanceReward
+{
+    readonly Tensor[] _kernels;
+    readonly double[] _weights;
+
+    /// <summary>A reward towards <paramref name="goalFrame"/>, model pixels [3, H, W] or [1, 3, H, W] (copied).</summary>
+    /// <param name="goalFrame">The goal frame in [−1, 1].</param>
+    /// <param name="scales">Blur widths σ in pixels (0: the frame as it is); default <see cref="DefaultScales"/>.</param>
+    /// <param name="successDistance">Distance at or below which the goal counts as reached and the rollout ends; null: never.</param>
+    /// <param name="successReward">Reward of the step that reaches the goal.</param>
+    public MultiScaleGoalReward(Tensor goalFrame, IReadOnlyList<double>? scales = null, double? successDistance = null, double successReward = 0.0)
+        : base(Checked(goalFrame), successDistance, successReward, nameof(successDistance))
+    {
+        int height = (int)GoalTensor.shape[1], width = (int)GoalTensor.shape[2];
+        Scales = [.. scales ?? DefaultScales(height, width)];
+        if (Scales.Count == 0) throw new ArgumentException("Give at least one blur scale.", nameof(scales));
+        if (Scales.Any(s => !(s >= 0) || double.IsInfinity(s)))
+            throw new ArgumentOutOfRangeException(nameof(scales), "Blur scales must be finite and non-negative.");
+        int radiusCap = Math.Max(0, Math.Min(height, width) - 1);
+        var kernels = Scales.Select(s => Kernel(s, radiusCap)).ToArray();
+        _weights = [.. kernels.Select(k => Math.Pow(k.Sum(v => v * v), 2))];
+        _kernels = [.. kernels.Select(k => tensor(k.Select(v => (float)v).ToArray()).DetachFromDisposeScope())];
+        SuccessDistance = successDistance;
+    }
+
+    /// <summary>A reward towards <paramref name="goal"/>, converted as <paramref name="model"/> converts its frames.</summary>
+    public static MultiScaleGoalReward FromImage(PanWorldModel model, Image goal, IReadOnlyList<double>? scales = null,
+        double? successDistance = null, double successReward = 0.0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(goal);
+        using var scope = NewDisposeScope();
+        return new MultiScaleGoalReward(model.ToModelPixels([goal]), scales, successDistance, successReward);
+    }
+
+    /// <summary>
+    /// The default pyramid for an H × W frame: 0 (unblurred), then σ = 1, 2, 4, … up to a quarter of the shorter side,
+    /// so the coarsest scale still sees an object half a canvas away from its goal.
+    /// </summary>
+    public static IReadOnlyList<double> DefaultScales(int height, int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        var scales = new List<double> { 0 };
+        for (double s = 1; s <= Math.Min(height, width) / 4.0; s *= 2) scales.Add(s);
+        return scales;
+    }
+
+    /// <summary>The blur widths σ, in pixels.</summary>
+    public IReadOnlyList<double> Scales { get; }
+
+    /// <summary>Distance at which the goal counts as reached; null: never.</summary>
+    public double? SuccessDistance { get; }
+
+    /// <inheritdoc />
+    public override bool NeedsFrames => true;
+
+    /// <summary>
+    /// The distance [B] of each frame [B, 3, H, W] (model pixels) to the goal: the sum over scales of the mean squared
+    /// blurred difference, each divided by the energy its kernel keeps of one pixel. Zero at the goal, never negative.
+    /// </summary>
+    public Tensor Distance(Tensor frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        if (frames.dim() != 4 || !frames.shape[1..].SequenceEqual(GoalTensor.shape))
+            throw new ArgumentException($"Frames must be [B, {string.Join(", ", GoalTensor.shape)}] like the goal; got {TensorShape.Format(frames.shape)}.", nameof(frames));
+        using var scope = NewDisposeScope();
+        var difference = frames.to_type(ScalarType.Float32) - GoalTensor.to(frames.device);
+        var total = zeros(frames.shape[0], device: frames.device);
+        for (int i = 0; i < _kernels.Length; i++)
+            total += Blur(difference, _kernels[i].to(frames.device)).square().mean([1, 2, 3]) / _weights[i];
+        return total.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    protected override Tensor Distances(ImaginedStep step) =>
+        Distance(step.Frames ?? throw new ArgumentException("MultiScaleGoalReward reads decoded frames, but the step carries none.", nameof(step)));
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            foreach (var kernel in _kernels) kernel.Dispose();
+        base.Dispose(disposing);
+    }
+
+    static Tensor Checked(Tensor goalFrame)
+    {
+        ArgumentNullException.ThrowIfNull(goalFrame);
+        if (goalFrame.dim() == 4 && goalFrame.shape[0] == 1) goalFrame = goalFrame.squeeze(0);
+        if (goalFrame.dim() != 3 || goalFrame.shape[0] != Image.Channels)
+            throw new ArgumentException($"The goal frame must be [3, H, W] or [1, 3, H, W]; got {TensorShape.Format(goalFrame.shape)}.", nameof(goalFrame));
+        return goalFrame;
+    }
+
+    /// <summary>A normalized 1-D Gaussian of width <paramref name="sigma"/>, cut at 3σ (and at <paramref name="radiusCap"/>).</summary>
+    static double[] Kernel(double sigma, int radiusCap)
+    {
+        if (sigma == 0) return [1.0];
+        int radius = Math.Min((int)Math.Ceiling(3 * sigma), radiusCap);
+        var values = Enumerable.Range(-radius, 2 * radius + 1).Select(x => Math.Exp(-x * x / (2 * sigma * sigma))).ToArray();
+        double sum = values.Sum();
+        return [.. values.Select(v => v / sum)];
+    }
+
+    /// <summary>Separable blur of [B, C, H, W] by the 1-D kernel, zero outside the frame.</summary>
+    static Tensor Blur(Tensor x, Tensor kernel)
+    {
+        long k = kernel.shape[0], channels = x.shape[1];
+        if (k == 1) return x;
+        long radius = k / 2;
+        var rows = kernel.view(1, 1, 1, k).expand(channels, 1, 1, k);
+        var columns = kernel.view(1, 1, k, 1).expand(channels, 1, k, 1);
+        x = nn.functional.conv2d(x, rows, padding: [0, radius], groups: channels);
+        return nn.functional.conv2d(x, columns, padding: [radius, 0], groups: channels);
+    }
+}
