@@ -5,13 +5,13 @@ using static TorchSharp.torch;
 namespace PanGym.Imagination;
 
 /// <summary>
-/// Goal-image similarity that needs no probe: the distance of a decoded frame to a goal frame, summed over a pyramid of
-/// Gaussian blurs. A plain pixel distance stops changing once an object and its place in the goal no longer overlap;
-/// blurred at scale σ, the two differ by blobs that still overlap up to a few σ apart, so the coarse scales fall
-/// smoothly as an object approaches its goal from anywhere on the canvas and the fine ones settle the last pixels.
-/// Each scale is divided by the energy a blurred single pixel keeps, so every scale counts a small object alike.
+/// Goal-image similarity that needs no probe: the distance of a decoded frame to a goal frame over a pyramid of Gaussian
+/// blurs. A plain pixel distance stops changing once an object and its place in the goal no longer overlap; blurred at
+/// scale σ, the two differ by blobs that still overlap up to a few σ apart. Each scale adds σ times the mean absolute
+/// blurred difference, so scales finer than the object's displacement each add a constant and coarser ones add about
+/// the displacement itself: the sum grows about linearly with how far an object lies from its goal, from anywhere on the
+/// canvas, like an earth mover's distance (the pyramid approximation of Indyk and Thaper, 2003, with blurs for grids).
 /// </summary>
-/// <remarks>Reads frames, so every imagined step pays for decoding. Nothing in it knows the world's colours or shapes.</remarks>
 public sealed class MultiScaleGoalReward : GoalDistanceReward
 {
     readonly Tensor[] _kernels;
@@ -30,10 +30,9 @@ public sealed class MultiScaleGoalReward : GoalDistanceReward
         if (Scales.Count == 0) throw new ArgumentException("Give at least one blur scale.", nameof(scales));
         if (Scales.Any(s => !(s >= 0) || double.IsInfinity(s)))
             throw new ArgumentOutOfRangeException(nameof(scales), "Blur scales must be finite and non-negative.");
-        int radiusCap = Math.Max(0, Math.Min(height, width) - 1);
-        var kernels = Scales.Select(s => Kernel(s, radiusCap)).ToArray();
-        _weights = [.. kernels.Select(k => Math.Pow(k.Sum(v => v * v), 2))];
-        _kernels = [.. kernels.Select(k => tensor(k.Select(v => (float)v).ToArray()).DetachFromDisposeScope())];
+        int radiusCap = Math.Min(height, width);
+        _weights = [.. Scales.Select(s => Math.Max(s, 1.0))];
+        _kernels = [.. Scales.Select(s => tensor(Kernel(s, radiusCap).Select(v => (float)v).ToArray()).DetachFromDisposeScope())];
         SuccessDistance = successDistance;
     }
 
@@ -48,15 +47,15 @@ public sealed class MultiScaleGoalReward : GoalDistanceReward
     }
 
     /// <summary>
-    /// The default pyramid for an H × W frame: 0 (unblurred), then σ = 1, 2, 4, … up to a quarter of the shorter side,
-    /// so the coarsest scale still sees an object half a canvas away from its goal.
+    /// The default pyramid for an H × W frame: 0 (unblurred), then σ = 1, 2, 4, … up to half the shorter side, so the
+    /// coarsest scale still sees an object a canvas away from its goal.
     /// </summary>
     public static IReadOnlyList<double> DefaultScales(int height, int width)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         var scales = new List<double> { 0 };
-        for (double s = 1; s <= Math.Min(height, width) / 4.0; s *= 2) scales.Add(s);
+        for (double s = 1; s <= Math.Min(height, width) / 2.0; s *= 2) scales.Add(s);
         return scales;
     }
 
@@ -70,8 +69,9 @@ public sealed class MultiScaleGoalReward : GoalDistanceReward
     public override bool NeedsFrames => true;
 
     /// <summary>
-    /// The distance [B] of each frame [B, 3, H, W] (model pixels) to the goal: the sum over scales of the mean squared
-    /// blurred difference, each divided by the energy its kernel keeps of one pixel. Zero at the goal, never negative.
+    /// The distance [B] of each frame [B, 3, H, W] (model pixels) to the goal: the sum over scales σ of max(σ, 1) times
+    /// the mean absolute difference of the two frames blurred at σ (mirrored at the edges, so that an object's mass stays
+    /// on the canvas wherever it lies). Zero at the goal, never negative.
     /// </summary>
     public Tensor Distance(Tensor frames)
     {
@@ -82,7 +82,7 @@ public sealed class MultiScaleGoalReward : GoalDistanceReward
         var difference = frames.to_type(ScalarType.Float32) - GoalTensor.to(frames.device);
         var total = zeros(frames.shape[0], device: frames.device);
         for (int i = 0; i < _kernels.Length; i++)
-            total += Blur(difference, _kernels[i].to(frames.device)).square().mean([1, 2, 3]) / _weights[i];
+            total += Blur(difference, _kernels[i].to(frames.device)).abs().mean([1, 2, 3]) * _weights[i];
         return total.MoveToOuterDisposeScope();
     }
 
@@ -107,7 +107,7 @@ public sealed class MultiScaleGoalReward : GoalDistanceReward
         return goalFrame;
     }
 
-    /// <summary>A normalized 1-D Gaussian of width <paramref name="sigma"/>, cut at 3σ (and at <paramref name="radiusCap"/>).</summary>
+    /// <summary>A normalized 1-D Gaussian of width <paramref name="sigma"/>, cut at 3σ and at <paramref name="radiusCap"/> (the frame's shorter side).</summary>
     static double[] Kernel(double sigma, int radiusCap)
     {
         if (sigma == 0) return [1.0];
@@ -117,7 +117,10 @@ public sealed class MultiScaleGoalReward : GoalDistanceReward
         return [.. values.Select(v => v / sum)];
     }
 
-    /// <summary>Separable blur of [B, C, H, W] by the 1-D kernel, zero outside the frame.</summary>
+    /// <summary>
+    /// Separable blur of [B, C, H, W] by the 1-D kernel, the frame mirrored at its edges (half-sample symmetric), so that
+    /// blurring keeps an object's mass on the canvas wherever it lies.
+    /// </summary>
     static Tensor Blur(Tensor x, Tensor kernel)
     {
         long k = kernel.shape[0], channels = x.shape[1];
@@ -125,7 +128,14 @@ public sealed class MultiScaleGoalReward : GoalDistanceReward
         long radius = k / 2;
         var rows = kernel.view(1, 1, 1, k).expand(channels, 1, 1, k);
         var columns = kernel.view(1, 1, k, 1).expand(channels, 1, k, 1);
-        x = nn.functional.conv2d(x, rows, padding: [0, radius], groups: channels);
-        return nn.functional.conv2d(x, columns, padding: [radius, 0], groups: channels);
+        x = nn.functional.conv2d(Mirrored(x, 3, radius), rows, groups: channels);
+        return nn.functional.conv2d(Mirrored(x, 2, radius), columns, groups: channels);
+    }
+
+    /// <summary><paramref name="x"/> extended by <paramref name="radius"/> (at most its size) mirrored pixels at both ends of <paramref name="dim"/>.</summary>
+    static Tensor Mirrored(Tensor x, int dim, long radius)
+    {
+        long size = x.shape[dim];
+        return cat([x.narrow(dim, 0, radius).flip(dim), x, x.narrow(dim, size - radius, radius).flip(dim)], dim);
     }
 }
