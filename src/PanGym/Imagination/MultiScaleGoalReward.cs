@@ -80,6 +80,7 @@ public sealed class MultiScaleGoalReward : GoalDistanceReward
             throw new ArgumentException($"Frames must be [B, {string.Join(", ", GoalTensor.shape)}] like the goal; got {TensorShape.Format(frames.shape)}.", nameof(frames));
         using var scope = NewDisposeScope();
         var difference = frames.to_type(ScalarType.Float32) - GoalTensor.to(frames.device);
+        difference -= difference.mean([2, 3], keepdim: true);
         var total = zeros(frames.shape[0], device: frames.device);
         for (int i = 0; i < _kernels.Length; i++)
             total += Blur(difference, _kernels[i].to(frames.device)).abs().mean([1, 2, 3]) * _weights[i];
