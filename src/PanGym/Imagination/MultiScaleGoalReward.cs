@@ -69,8 +69,9 @@ public sealed class MultiScaleGoalReward : GoalDistanceReward
     public override bool NeedsFrames => true;
 
     /// <summary>
-    /// The distance [B] of each frame [B, 3, H, W] (model pixels) to the goal: the sum over scales σ of max(σ, 1) times
-    /// the mean absolute difference of the two frames blurred at σ (mirrored at the edges, so that an object's mass stays
+    /// The distance [B] of each frame [B, 3, H, W] (model pixels) to the goal: each channel's difference less its mean
+    /// (a change of overall brightness carries no position), then the sum over scales σ of max(σ, 1) times the mean
+    /// absolute difference blurred at σ (mirrored at the edges, so that an object's mass stays
     /// on the canvas wherever it lies). Zero at the goal, never negative.
     /// </summary>
     public Tensor Distance(Tensor frames)

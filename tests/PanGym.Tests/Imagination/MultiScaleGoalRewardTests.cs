@@ -82,6 +82,18 @@ public sealed class MultiScaleGoalRewardTests
     }
 
     [Fact]
+    public void A_uniform_brightness_change_costs_nothing_and_a_moved_object_costs_more_the_farther_it_moved()
+    {
+        using var scope = NewDisposeScope();
+        using var reward = new MultiScaleGoalReward(Frame(16, 16));
+
+        var distance = reward.Distance(cat([Frame(16, 16) + 0.05f, Frame(14, 16), Frame(8, 16), Frame(0, 16)])).data<float>().ToArray();
+
+        Assert.Equal(0.0, distance[0], 5);
+        Assert.True(distance[1] < distance[2] && distance[2] < distance[3]);
+    }
+
+    [Fact]
     public void The_default_scales_grow_by_doubling_up_to_half_the_shorter_side()
     {
         Assert.Equal([0.0, 1, 2, 4, 8, 16, 32], MultiScaleGoalReward.DefaultScales(64, 80));
