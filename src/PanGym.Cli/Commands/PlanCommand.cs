@@ -52,17 +52,15 @@ internal static class PlanCommand
         var iterationsOption = new Option<int?>("--iterations") { Description = $"CEM or MPPI iterations (default {CemConfig.Default.Iterations})." };
         var eliteOption = new Option<double?>("--elite-fraction") { Description = $"CEM elite fraction (default {CemConfig.Default.EliteFraction})." };
         var alphaOption = new Option<double?>("--alpha") { Description = $"CEM or MPPI smoothing α (default {CemConfig.Default.Alpha})." };
-        var rewardOption = new Option<string>("--reward")
-        {
-            Description = "World-model reward: probe (decode each imagined frame with --decode-steps and probe the target's distance from the goal), " +
-                "latent (distance to the goal frame's latent) or latent-probe (the target's position read out of the latent by a linear probe fitted on " +
-                "encoded frames). The latent rewards skip decoding but guide the planner poorly (see README).",
-            DefaultValueFactory = _ => "probe",
-        };
+        var rewardOption = new Option<string>("--reward") { Description = PlanRewards.Description, DefaultValueFactory = _ => "auto" };
         var decodeStepsOption = new Option<int>("--decode-steps")
         {
             Description = "K, solver steps per imagined frame that the probe reward decodes; one step finds the target as well as four, in a third of the time.",
             DefaultValueFactory = _ => DefaultRewardDecodeSteps,
+        };
+        var paletteOption = new Option<bool?>("--palette")
+        {
+            Description = "Snap each imagined frame to the start frame's flat colours (off when it has more than 32); default on for the multiscale and pixel rewards.",
         };
         var videoTaskOption = new Option<int>("--video-task") { Description = "Index of the task whose episode is filmed.", DefaultValueFactory = _ => 0 };
         var formatOption = new Option<string>("--format") { Description = "Video format: gif or mp4.", DefaultValueFactory = _ => "gif" };
@@ -78,7 +76,7 @@ internal static class PlanCommand
         var command = new Command("plan", "Plan on seeded goal tasks (ShapesWorld's by default) with MPC (CEM, MPPI or random shooting) and report success beside random actions and the true simulator.")
         {
             checkpointOption, envOption, tasksOption, plannerOption, budgetOption, temperatureOption, trueModelOption, outOption, maxStepsOption, horizonOption, populationOption,
-            iterationsOption, eliteOption, alphaOption, rewardOption, decodeStepsOption, videoTaskOption, formatOption, seedOption, threadsOption, sizeOption, imaginationOption,
+            iterationsOption, eliteOption, alphaOption, rewardOption, decodeStepsOption, paletteOption, videoTaskOption, formatOption, seedOption, threadsOption, sizeOption, imaginationOption,
         };
         command.SetAction(parse =>
         {
@@ -87,9 +85,7 @@ internal static class PlanCommand
             string envId = registry.Spec(parse.GetValue(envOption)!).Id;
             using (var unsized = registry.Make(envId)) goalTaskRegistry.GoalTasksFor(unsized).Dispose();
             string plannerName = parse.GetValue(plannerOption)!.ToLowerInvariant();
-            string rewardName = parse.GetValue(rewardOption)!.ToLowerInvariant();
-            if (rewardName is not ("latent" or "latent-probe" or "probe"))
-                throw new ArgumentException($"--reward must be latent, latent-probe or probe, got \"{parse.GetValue(rewardOption)}\".");
+            string rewardName = PlanRewards.Parse(parse.GetValue(rewardOption)!);
             int taskCount = parse.GetValue(tasksOption), maxSteps = parse.GetValue(maxStepsOption) ?? 1, videoTask = parse.GetValue(videoTaskOption), seed = parse.GetValue(seedOption);
             if (taskCount < 1) throw new ArgumentException($"--tasks must be at least 1, got {taskCount}.");
             if (maxSteps < 1) throw new ArgumentException($"--max-steps must be at least 1, got {maxSteps}.");
@@ -119,9 +115,13 @@ internal static class PlanCommand
             var controllers = GoalTaskEvaluation.Baselines(source, planner, plannerName, seed).ToList();
             ShapesWorldLatentProbe? latentProbe = null;
             WorldModelPlanningModel? planning = null;
+            bool palette = false;
             if (!trueModelOnly)
             {
                 var startInfo = source.Environment.Reset(seed).Info;
+                rewardName = PlanRewards.Resolve(rewardName, probeAvailable: source.ProbeReward(startInfo) is not null);
+                if (rewardName is GoalImageRewards.MultiScale or "pixel" && source.GoalFrame(startInfo) is null)
+                    throw new ArgumentException($"--reward {rewardName} needs a goal frame; {envId}'s goal tasks draw none.");
                 if (rewardName == "probe" && source.ProbeReward(startInfo) is null) throw new ArgumentException($"--reward probe needs a probe reward; {envId}'s goal tasks have none: use --reward latent.");
                 if (rewardName == "latent" && source.GoalFrame(startInfo) is null) throw new ArgumentException($"--reward latent needs a goal frame; {envId}'s goal tasks draw none.");
                 if (rewardName == "latent-probe")
@@ -130,14 +130,10 @@ internal static class PlanCommand
                     latentProbe = ShapesWorldLatentProbe.Fit(model!, shapes.Config);
                     console.MarkupLine(Markup.Escape($"latent probe: shape centres read out of the latents with {latentProbe.HeldOutRmse.ToString("F2", _invariant)} px RMSE on held-out frames"));
                 }
-                planning = new WorldModelPlanningModel(model!, (_, info) => rewardName switch
-                    {
-                        "latent" => LatentGoalReward.FromImage(model!, source.GoalFrame(info)!),
-                        "latent-probe" => latentProbe!.GoalReward(info),
-                        _ => source.ProbeReward(info)!,
-                    },
-                    new ImaginationOptions(rollout: new RolloutOptions(sampling: sampling), seed: seed));
-                controllers.Add(new($"{plannerName} + world model ({rewardName} reward)", () => new MpcAgent(planning, planner(), source.CandidateActions)));
+                palette = parse.GetValue(paletteOption) ?? rewardName is GoalImageRewards.MultiScale or "pixel";
+                planning = new WorldModelPlanningModel(model!, (_, info) => PlanRewards.Create(rewardName, model!, source, info, latentProbe),
+                    new ImaginationOptions(rollout: new RolloutOptions(sampling: sampling), seed: seed), paletteFromStart: palette);
+                controllers.Add(new($"{plannerName} + world model ({rewardName} reward{(palette ? ", palette" : "")})", () => new MpcAgent(planning, planner(), source.CandidateActions)));
             }
             console.MarkupLine(Markup.Escape($"{taskCount} {source.Name} goal tasks ({size}×{size}, seeds from {seed}, solvable within {maxSteps} steps), planner {plannerName}: {PlannerChoice.Describe(planner())}"));
 
@@ -168,7 +164,7 @@ internal static class PlanCommand
             latentProbe?.Dispose();
             Directory.CreateDirectory(outFolder);
             string jsonPath = Path.Combine(outFolder, "plan.json");
-            AtomicFile.WriteAllText(jsonPath, Report(comparison.Rows, envId, seeds, size, plannerName, PlannerChoice.Describe(planner()), rewardName, rewardName == "probe" ? sampling.Steps : null, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(jsonPath, Report(comparison.Rows, envId, seeds, size, plannerName, PlannerChoice.Describe(planner()), rewardName, PlanRewards.ReadsFrames(rewardName) ? sampling.Steps : null, palette, maxSteps).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             console.WriteLine($"results: {jsonPath}");
             if (filmedFrames is not null)
             {
@@ -232,7 +228,7 @@ internal static class PlanCommand
         return table;
     }
 
-    static JsonObject Report(IReadOnlyList<GoalTaskRow> results, string envId, IReadOnlyList<int> seeds, int size, string planner, string settings, string reward, int? rewardDecodeSteps, int maxSteps)
+    static JsonObject Report(IReadOnlyList<GoalTaskRow> results, string envId, IReadOnlyList<int> seeds, int size, string planner, string settings, string reward, int? rewardDecodeSteps, bool palette, int maxSteps)
     {
         var controllers = new JsonArray();
         foreach (var (controller, result) in results)
@@ -267,6 +263,7 @@ internal static class PlanCommand
             ["planner_settings"] = settings,
             ["world_model_reward"] = reward,
             ["reward_decode_steps"] = rewardDecodeSteps,
+            ["palette"] = palette,
             ["controllers"] = controllers,
         };
     }

@@ -48,11 +48,17 @@ public abstract class GoalDistanceReward : IImaginedReward, IDisposable
         return StepRewards.FromDistances(distances, _successDistance, SuccessReward);
     }
 
-    /// <summary>Releases the goal tensor.</summary>
+    /// <summary>Releases the goal tensor (and what a derived type holds).</summary>
     public void Dispose()
     {
-        _goal.Dispose();
+        Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases native memory; a derived type releases its own and calls this.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _goal.Dispose();
     }
 
     static string SpacedName(string name) => string.Concat(name.Select(c => char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));

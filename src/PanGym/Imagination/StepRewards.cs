@@ -10,8 +10,10 @@ public sealed record StepRewards
         ArgumentNullException.ThrowIfNull(terminated);
         if (rewards.Length != terminated.Length)
             throw new ArgumentException($"Got {rewards.Length} rewards but {terminated.Length} termination flags; give one of each per trajectory.", nameof(terminated));
-        if (rewards.Any(r => !double.IsFinite(r)))
-            throw new ArgumentException($"Rewards must be finite; got {rewards.First(r => !double.IsFinite(r))}.", nameof(rewards));
+        int bad = Array.FindIndex(rewards, r => !double.IsFinite(r));
+        if (bad >= 0)
+            throw new ArgumentException($"Rewards must be finite; the reward of trajectory {bad} of {rewards.Length} is {rewards[bad]} " +
+                "(a NaN or infinite imagined frame or latent, or a division by zero in the reward).", nameof(rewards));
         Rewards = rewards;
         Terminated = terminated;
     }

@@ -41,9 +41,7 @@ public sealed class CemPlanner(CemConfig? config = null) : IPlanner
                     ? carried.Select(a => IndexOf(candidates, a)).ToArray()
                     : Enumerable.Range(0, horizon).Select(t => Draw(probabilities[t])).ToArray();
             var sequences = indices.Select(row => (IReadOnlyList<string>)row.Select(i => candidates[i]).ToArray()).ToArray();
-            var scores = model.Score(sequences);
-            if (scores.Returns.Length != sequences.Length)
-                throw new InvalidOperationException($"The model returned {scores.Returns.Length} returns for {sequences.Length} sequences.");
+            var scores = CheckScores(model.Score(sequences), sequences);
             scored += sequences.Length;
             computed += scores.ComputedSteps;
             // Stable order: ties keep the earlier draw, so a seed fixes the plan.
@@ -82,6 +80,22 @@ public sealed class CemPlanner(CemConfig? config = null) : IPlanner
         ArgumentNullException.ThrowIfNull(candidates);
         if (candidates.Count == 0) throw new ArgumentException("The candidate action list is empty; a planner needs at least one action to choose from.", nameof(candidates));
         if (candidates.Any(c => c is null)) throw new ArgumentException("The candidate action list holds a null action.", nameof(candidates));
+    }
+
+    /// <summary>
+    /// <paramref name="scores"/>, checked to hold one return per sequence and no NaN: a planner ranks returns, and a NaN
+    /// (a reward that returned NaN) would rank anywhere and silently pick arbitrary plans.
+    /// </summary>
+    internal static RolloutScores CheckScores(RolloutScores scores, IReadOnlyList<IReadOnlyList<string>> sequences)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.Returns.Length != sequences.Count)
+            throw new InvalidOperationException($"The model returned {scores.Returns.Length} returns for {sequences.Count} sequences.");
+        int bad = Array.FindIndex(scores.Returns, double.IsNaN);
+        if (bad >= 0)
+            throw new InvalidOperationException($"The planning model's reward returned NaN: the return of sequence {bad} ({string.Join("; ", sequences[bad])}) " +
+                "is NaN, and a planner cannot rank it. Check the reward for a division by zero or NaN inputs.");
+        return scores;
     }
 
     double[][] Initial(IReadOnlyList<string> candidates)

@@ -19,9 +19,7 @@ public sealed class RandomShootingPlanner(RandomShootingConfig? config = null) :
         var sequences = Enumerable.Range(0, Config.Population)
             .Select(_ => (IReadOnlyList<string>)Enumerable.Range(0, Config.Horizon).Select(_ => candidates[_random.Next(candidates.Count)]).ToArray())
             .ToArray();
-        var scores = model.Score(sequences);
-        if (scores.Returns.Length != sequences.Length)
-            throw new InvalidOperationException($"The model returned {scores.Returns.Length} returns for {sequences.Length} sequences.");
+        var scores = CemPlanner.CheckScores(model.Score(sequences), sequences);
         int best = 0;
         for (int i = 1; i < sequences.Length; i++)
             if (scores.Returns[i] > scores.Returns[best]) best = i;

@@ -23,7 +23,8 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     readonly PanWorldModel _model;
     readonly Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward> _rewardFor;
     readonly bool _ownsRewards;
-    readonly BatchedImagination _imagination;
+    readonly bool _paletteFromStart;
+    BatchedImagination _imagination;
     readonly ImaginationEngine _follower;
     readonly Dictionary<string, double> _returns = new(StringComparer.Ordinal);
     ImaginedTrajectories? _episode;
@@ -42,9 +43,12 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
     /// <param name="rewardForEpisode">The reward of an episode, from its first observation and info.</param>
     /// <param name="imagination">How plans are imagined; default <see cref="ImaginationOptions.Default"/>.</param>
     /// <param name="history">The root's history bound; default <see cref="DefaultHistory"/>.</param>
+    /// <param name="paletteFromStart">Snap each imagined frame to the flat colours of the episode's first observation
+    /// (<see cref="ColourPalette.FromFrames"/>; nothing is snapped when it has more than <see cref="ColourPalette.MaxColours"/>),
+    /// in place of <paramref name="imagination"/>'s own palette.</param>
     public WorldModelPlanningModel(PanWorldModel model, Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward> rewardForEpisode,
-        ImaginationOptions? imagination = null, HistoryWindow? history = null)
-        : this(model, rewardForEpisode, ownsRewards: true, imagination, history) { }
+        ImaginationOptions? imagination = null, HistoryWindow? history = null, bool paletteFromStart = false)
+        : this(model, rewardForEpisode, ownsRewards: true, imagination, history) => _paletteFromStart = paletteFromStart;
 
     /// <summary>A model scoring every episode with <paramref name="reward"/> (not owned).</summary>
     public WorldModelPlanningModel(PanWorldModel model, IImaginedReward reward, ImaginationOptions? imagination = null, HistoryWindow? history = null)
@@ -84,6 +88,7 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
         if (ReferenceEquals(reward, _reward)) _reward = null;
         ReleaseEpisode();
         _reward = reward;
+        if (_paletteFromStart) _imagination = new BatchedImagination(_model, WithPalette(_imagination.Options, ColourPalette.FromFrames([observation])));
         using var scope = NewDisposeScope();
         _episode = _follower.Start([observation]);
     }
@@ -145,6 +150,13 @@ public sealed class WorldModelPlanningModel : IPlanningModel, IDisposable
         _episode?.Dispose();
         if (_ownsRewards && _reward is IDisposable disposable) disposable.Dispose();
         (_episode, _reward) = (null, null);
+    }
+
+    static ImaginationOptions WithPalette(ImaginationOptions options, ColourPalette? palette)
+    {
+        var rollout = options.Rollout;
+        return new ImaginationOptions(options.Discount, options.ShareBranches, options.KeepLatents, options.KeepFrames,
+            new RolloutOptions(rollout.ClosedLoop, rollout.Sampling, rollout.History, palette), options.Seed, options.MaxRowsPerPass);
     }
 
     static Func<Image, IReadOnlyDictionary<string, object?>, IImaginedReward> Fixed(IImaginedReward reward)

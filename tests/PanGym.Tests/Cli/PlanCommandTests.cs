@@ -63,6 +63,14 @@ public sealed class PlanCommandTests : IDisposable
             "--iterations", "1", "--reward", "latent-probe", "--out", Path.Combine(_folder, "probe"));
         Assert.True(code == 0, error);
         Assert.Contains("latent probe: shape centres read out of the latents", text);
+
+        (code, _, error) = CliRunner.Run("plan", "--checkpoint", checkpoint, "--tasks", "1", "--max-steps", "2", "--planner", "random", "--horizon", "2",
+            "--population", "4", "--decode-steps", "1", "--reward", "multiscale", "--out", Path.Combine(_folder, "multiscale"));
+        Assert.True(code == 0, error);
+        report = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "multiscale", "plan.json")))!;
+        Assert.Equal("random + world model (multiscale reward, palette)", (string)report["controllers"]![2]!["controller"]!);
+        Assert.True((bool)report["palette"]!);
+        Assert.Equal(1, (int)report["reward_decode_steps"]!);
     }
 
     [Fact]
