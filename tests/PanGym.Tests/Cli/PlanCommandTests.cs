@@ -113,6 +113,9 @@ public sealed class PlanCommandTests : IDisposable
         using (var model = PanGym.WorldModel.PanWorldModel.Create(WorldModelConfig.Tiny, seed: 0)) WorldModelCheckpoint.Save(model, checkpoint);
         (code, _, error) = CliRunner.RunWith(AddDotWorld, "plan", "--env", "DotWorld-v0", "--checkpoint", checkpoint, "--tasks", "1", "--out", Path.Combine(_folder, "dot3"));
         Assert.Equal(2, code);
+        Assert.Contains("--reward multiscale needs a goal frame; DotWorld-v0's goal tasks draw none", error);   // auto: no probe, so the goal-image reward
+        (code, _, error) = CliRunner.RunWith(AddDotWorld, "plan", "--env", "DotWorld-v0", "--checkpoint", checkpoint, "--tasks", "1", "--reward", "probe", "--out", Path.Combine(_folder, "dot4"));
+        Assert.Equal(2, code);
         Assert.Contains("--reward probe needs a probe reward; DotWorld-v0's goal tasks have none", error);
     }
 
