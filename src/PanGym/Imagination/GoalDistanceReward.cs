@@ -1,3 +1,4 @@
+using PanGym.Gym;
 using static TorchSharp.torch;
 
 namespace PanGym.Imagination;
@@ -62,4 +63,15 @@ public abstract class GoalDistanceReward : IImaginedReward, IDisposable
     }
 
     static string SpacedName(string name) => string.Concat(name.Select(c => char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
+
+    /// <summary>A goal frame in model pixels, [3, H, W] or [1, 3, H, W], as [3, H, W]; the frame rewards' one check of it.</summary>
+    /// <exception cref="ArgumentException">Another shape.</exception>
+    protected static Tensor CheckedGoalFrame(Tensor goalFrame)
+    {
+        ArgumentNullException.ThrowIfNull(goalFrame);
+        if (goalFrame.dim() == 4 && goalFrame.shape[0] == 1) goalFrame = goalFrame.squeeze(0);
+        if (goalFrame.dim() != 3 || goalFrame.shape[0] != Image.Channels)
+            throw new ArgumentException($"The goal frame must be [3, H, W] or [1, 3, H, W]; got {TensorShape.Format(goalFrame.shape)}.", nameof(goalFrame));
+        return goalFrame;
+    }
 }

@@ -23,7 +23,7 @@ public sealed class MultiScaleGoalReward : GoalDistanceReward
     /// <param name="successDistance">Distance at or below which the goal counts as reached and the rollout ends; null: never.</param>
     /// <param name="successReward">Reward of the step that reaches the goal.</param>
     public MultiScaleGoalReward(Tensor goalFrame, IReadOnlyList<double>? scales = null, double? successDistance = null, double successReward = 0.0)
-        : base(Checked(goalFrame), successDistance, successReward, nameof(successDistance))
+        : base(CheckedGoalFrame(goalFrame), successDistance, successReward, nameof(successDistance))
     {
         int height = (int)GoalTensor.shape[1], width = (int)GoalTensor.shape[2];
         Scales = [.. scales ?? DefaultScales(height, width)];
@@ -98,15 +98,6 @@ public sealed class MultiScaleGoalReward : GoalDistanceReward
         if (disposing)
             foreach (var kernel in _kernels) kernel.Dispose();
         base.Dispose(disposing);
-    }
-
-    static Tensor Checked(Tensor goalFrame)
-    {
-        ArgumentNullException.ThrowIfNull(goalFrame);
-        if (goalFrame.dim() == 4 && goalFrame.shape[0] == 1) goalFrame = goalFrame.squeeze(0);
-        if (goalFrame.dim() != 3 || goalFrame.shape[0] != Image.Channels)
-            throw new ArgumentException($"The goal frame must be [3, H, W] or [1, 3, H, W]; got {TensorShape.Format(goalFrame.shape)}.", nameof(goalFrame));
-        return goalFrame;
     }
 
     /// <summary>A normalized 1-D Gaussian of width <paramref name="sigma"/>, cut at 3σ and at <paramref name="radiusCap"/> (the frame's shorter side).</summary>

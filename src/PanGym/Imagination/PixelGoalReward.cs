@@ -17,16 +17,7 @@ public sealed class PixelGoalReward : GoalDistanceReward
     /// <param name="successError">Mean squared error at or below which the goal counts as reached; null: never.</param>
     /// <param name="successReward">Reward of the step that reaches the goal.</param>
     public PixelGoalReward(Tensor goalFrame, double? successError = null, double successReward = 0.0)
-        : base(Checked(goalFrame), successError, successReward, nameof(successError)) => SuccessError = successError;
-
-    static Tensor Checked(Tensor goalFrame)
-    {
-        ArgumentNullException.ThrowIfNull(goalFrame);
-        if (goalFrame.dim() == 4 && goalFrame.shape[0] == 1) goalFrame = goalFrame.squeeze(0);
-        if (goalFrame.dim() != 3 || goalFrame.shape[0] != Image.Channels)
-            throw new ArgumentException($"The goal frame must be [3, H, W] or [1, 3, H, W]; got {TensorShape.Format(goalFrame.shape)}.", nameof(goalFrame));
-        return goalFrame;
-    }
+        : base(CheckedGoalFrame(goalFrame), successError, successReward, nameof(successError)) => SuccessError = successError;
 
     /// <summary>A reward towards <paramref name="goal"/>, converted as <paramref name="model"/> converts its frames.</summary>
     public static PixelGoalReward FromImage(PanWorldModel model, Image goal, double? successError = null, double successReward = 0.0)
